@@ -1,0 +1,1 @@
+"""Mint Hub Operations API."""
