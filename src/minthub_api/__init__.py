@@ -1,1 +1,3 @@
 """Mint Hub Operations API."""
+
+__version__ = "0.1.0"

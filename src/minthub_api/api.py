@@ -1,0 +1,36 @@
+"""Routers: public routes under /api/v1 and store-scoped routes under /api/v1/stores/{store_id}.
+
+Every store-scoped router is mounted with `get_current_store` as a router dependency, so every
+route on it checks membership, even one whose handler forgot to ask for the store: isolation
+does not depend on each author remembering it.
+"""
+
+from fastapi import APIRouter, Depends
+
+from minthub_api.audit import endpoints as audit_endpoints
+from minthub_api.auth import endpoints as auth_endpoints
+from minthub_api.health import endpoints as health_endpoints
+from minthub_api.inventory import endpoints as inventory_endpoints
+from minthub_api.orders import endpoints as orders_endpoints
+from minthub_api.stores import endpoints as store_endpoints
+from minthub_api.stores.dependencies import get_current_store
+
+STORE_PREFIX = "/stores/{store_id}"
+
+STORE_SCOPED_ROUTERS = [
+    store_endpoints.store_router,
+    inventory_endpoints.router,
+    orders_endpoints.router,
+    audit_endpoints.store_router,
+]
+
+api_router = APIRouter(prefix="/api/v1")
+api_router.include_router(health_endpoints.router)
+api_router.include_router(auth_endpoints.router)
+# Public store routes first: `/stores/connect` must not be captured by `/stores/{store_id}`.
+api_router.include_router(store_endpoints.router)
+api_router.include_router(audit_endpoints.router)
+for scoped in STORE_SCOPED_ROUTERS:
+    api_router.include_router(
+        scoped, prefix=STORE_PREFIX, dependencies=[Depends(get_current_store)]
+    )

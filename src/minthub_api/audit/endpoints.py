@@ -1,0 +1,53 @@
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+
+from minthub_api.audit import service as audit_service
+from minthub_api.audit.schemas import AuditEventRead
+from minthub_api.auth.dependencies import CurrentUser
+from minthub_api.core.db import SessionDep
+from minthub_api.core.errors import InvalidCursor, NotAuthenticated, StoreNotFound, error_responses
+from minthub_api.core.pagination import Page
+from minthub_api.stores.dependencies import CurrentStore
+from minthub_api.stores.repository import StoreRepository
+
+router = APIRouter(tags=["audit"])
+store_router = APIRouter(tags=["audit"])
+
+Limit = Annotated[int, Query(ge=1, le=500)]
+Cursor = Annotated[str | None, Query(max_length=512)]
+
+
+@router.get(
+    "/audit-events",
+    response_model=Page[AuditEventRead],
+    responses=error_responses(NotAuthenticated, InvalidCursor),
+)
+async def list_my_audit_events(
+    user: CurrentUser, session: SessionDep, limit: Limit = 100, cursor: Cursor = None
+) -> Page[AuditEventRead]:
+    """Audit events of every store the signed-in user is a member of, newest first."""
+    store_ids = await StoreRepository(session).store_ids_for_user(user.id)
+    return await audit_service.list_events(
+        session, store_ids=store_ids, scope=f"audit:user:{user.id}", cursor=cursor, limit=limit
+    )
+
+
+@store_router.get(
+    "/audit-events",
+    response_model=Page[AuditEventRead],
+    responses=error_responses(StoreNotFound, InvalidCursor),
+)
+async def list_store_audit_events(
+    store: CurrentStore, session: SessionDep, limit: Limit = 100, cursor: Cursor = None
+) -> Page[AuditEventRead]:
+    """The store's audit events, newest first."""
+    return await audit_service.list_events(
+        session,
+        store_ids=[store.store.id],
+        scope=f"audit:store:{store.store.id}",
+        cursor=cursor,
+        limit=limit,
+    )

@@ -1,0 +1,41 @@
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+
+from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from minthub_api.auth.models import User, UserSession
+
+
+class UserRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def get_by_email(self, email: str) -> User | None:
+        return await self.session.scalar(select(User).where(User.email == email))
+
+    async def get_by_id(self, user_id: uuid.UUID) -> User | None:
+        return await self.session.get(User, user_id)
+
+
+class SessionRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def get_active_by_hash(self, token_hash: bytes, now: datetime) -> UserSession | None:
+        return await self.session.scalar(
+            select(UserSession).where(
+                UserSession.token_hash == token_hash,
+                UserSession.revoked_at.is_(None),
+                UserSession.expires_at > now,
+            )
+        )
+
+    async def revoke_by_hash(self, token_hash: bytes, now: datetime) -> None:
+        await self.session.execute(
+            update(UserSession)
+            .where(UserSession.token_hash == token_hash, UserSession.revoked_at.is_(None))
+            .values(revoked_at=now)
+        )

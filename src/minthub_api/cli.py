@@ -1,0 +1,241 @@
+"""`minthub-api`: serve, demo, migrate, users, simulate-amazon, keys."""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import contextlib
+import os
+import secrets
+import signal
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+import uvicorn
+
+from minthub_api.core.settings import ConfigurationError, Settings
+
+app = typer.Typer(help="Mint Hub Operations: operations workspace for Amazon sellers.",
+                  no_args_is_help=True)
+users_app = typer.Typer(help="Manage user accounts.", no_args_is_help=True)
+keys_app = typer.Typer(help="Key-encryption keys for stored refresh tokens.", no_args_is_help=True)
+app.add_typer(users_app, name="users")
+app.add_typer(keys_app, name="keys")
+
+DEMO_EMAIL = "demo@minthub.example"
+DEMO_PASSWORD = "mint-walkthrough-2026"  # local demo only; the demo binds to 127.0.0.1
+SIM_PORT = 8001
+
+Host = Annotated[str, typer.Option(help="Interface to bind.")]
+Port = Annotated[int, typer.Option(help="TCP port.")]
+
+
+def _fail(message: str) -> None:
+    typer.secho(message, fg=typer.colors.RED, err=True)
+    raise typer.Exit(2)
+
+
+def _settings(**overrides: Any) -> Settings:
+    return Settings(**overrides)
+
+
+def _require_db(settings: Settings) -> str:
+    if not settings.database_url:
+        _fail("MINTHUB_DATABASE_URL is not set (or use `minthub-api demo` for an embedded one)")
+    assert settings.database_url
+    return settings.database_url
+
+
+@app.command()
+def serve(host: Host = "127.0.0.1", port: Port = 8000) -> None:
+    """Run the API with the configured database and Amazon endpoints."""
+    from minthub_api.main import create_app
+
+    settings = _settings()
+    _require_db(settings)
+    try:
+        api = create_app(settings)
+    except ConfigurationError as exc:
+        _fail(str(exc))
+    uvicorn.run(api, host=host, port=port, log_config=None, access_log=False,
+                proxy_headers=True, timeout_graceful_shutdown=20)
+
+
+@app.command()
+def migrate() -> None:
+    """Apply database migrations (alembic upgrade head)."""
+    from minthub_api.core import migrations
+
+    settings = _settings()
+    url = settings.effective_migration_database_url
+    if not url:
+        _fail("Set MINTHUB_MIGRATION_DATABASE_URL or MINTHUB_DATABASE_URL")
+    assert url
+    migrations.upgrade(url)
+    typer.echo("database is at the latest migration")
+
+
+@users_app.command("create")
+def users_create(
+    email: Annotated[str, typer.Option(help="The user's email (sign-in name).")],
+    password: Annotated[str, typer.Option(help="At least 12 characters.", prompt=True,
+                                          hide_input=True, confirmation_prompt=True)],
+    admin: Annotated[bool, typer.Option(help="Workspace administrator.")] = False,
+) -> None:
+    """Create a user account."""
+    from minthub_api.core.errors import AppError
+
+    settings = _settings()
+    url = _require_db(settings)
+    try:
+        user_id = asyncio.run(_create_user(url, email, password, admin))
+    except AppError as exc:
+        _fail(f"{exc.code}: {exc.detail}")
+    typer.echo(f"created user {user_id}")
+
+
+async def _create_user(url: str, email: str, password: str, admin: bool) -> str:
+    from minthub_api.auth import service as auth_service
+    from minthub_api.core.db import create_engine, create_sessionmaker
+
+    engine = create_engine(url)
+    try:
+        async with create_sessionmaker(engine)() as session, session.begin():
+            user = await auth_service.create_user(
+                session, email=email, password=password, is_admin=admin
+            )
+            return str(user.id)
+    finally:
+        await engine.dispose()
+
+
+@app.command("simulate-amazon")
+def simulate_amazon(host: Host = "127.0.0.1", port: Port = SIM_PORT) -> None:
+    """Run the simulated Amazon (LWA, consent page, SP-API) alone."""
+    from minthub_api.simulator import SimulatorConfig, create_simulator_app
+
+    config = SimulatorConfig.from_env()
+    if "MINTHUB_SIM_BASE_URL" not in os.environ:
+        config.base_url = f"http://{host}:{port}"
+    uvicorn.run(create_simulator_app(config), host=host, port=port, log_config=None,
+                access_log=False)
+
+
+@keys_app.command("generate")
+def keys_generate() -> None:
+    """Print a new random key-encryption key for MINTHUB_TOKEN_KEK."""
+    typer.echo(base64.b64encode(secrets.token_bytes(32)).decode())
+
+
+def _demo_kek(data_dir: Path) -> str:
+    """A KEK kept in the demo's data folder (0600), so stored tokens survive restarts."""
+    path = data_dir / "token-kek"
+    if not path.exists():
+        path.write_text(base64.b64encode(secrets.token_bytes(32)).decode())
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+@app.command()
+def demo(host: Host = "127.0.0.1", port: Port = 8000,
+         sim_port: Annotated[int, typer.Option(help="Port of the simulated Amazon.")] = SIM_PORT,
+         ) -> None:
+    """API + simulated Amazon + embedded database + demo user, in one process tree."""
+    from minthub_api.core import embedded_db, migrations
+    from minthub_api.main import create_app
+    from minthub_api.simulator import SimulatorConfig, create_simulator_app
+
+    env = _settings()
+    data_dir = env.data_dir.resolve()
+    data_dir.mkdir(parents=True, exist_ok=True)
+    sim_url = f"http://127.0.0.1:{sim_port}"
+    sim_config = SimulatorConfig.from_env()
+    sim_config.base_url = sim_url
+    overrides: dict[str, Any] = {"public_url": env.public_url
+                                 if "MINTHUB_PUBLIC_URL" in os.environ
+                                 else f"http://127.0.0.1:{port}"}
+    if not env.lwa_client_id:
+        # Nothing configured: talk to the simulated Amazon with its credentials.
+        overrides |= {
+            "lwa_client_id": sim_config.client_id,
+            "lwa_client_secret": sim_config.client_secret,
+            "spapi_application_id": sim_config.application_id,
+            "spapi_app_draft": sim_config.draft_app,
+            "lwa_token_url": f"{sim_url}/auth/o2/token",
+            "seller_central_url": f"{sim_url}",
+            "spapi_endpoint": f"{sim_url}",
+        }
+    if not env.token_kek.get_secret_value():
+        overrides["token_kek"] = _demo_kek(data_dir)
+    server = None
+    if not env.database_url:
+        typer.echo(f"starting the embedded PostgreSQL in {data_dir / 'postgres'} ...")
+        server, url = embedded_db.start(data_dir)
+        overrides["database_url"] = url
+    settings = _settings(**overrides)
+    assert settings.database_url
+    migrations.upgrade(settings.effective_migration_database_url or settings.database_url)
+    asyncio.run(_ensure_demo_user(settings.database_url))
+    try:
+        api = create_app(settings)
+    except ConfigurationError as exc:
+        _fail(str(exc))
+    typer.secho(
+        f"\nMint Hub Operations demo\n  API:              {settings.public_url}/api/v1"
+        f"  (docs: {settings.public_url}/api/docs)\n  Simulated Amazon: {sim_url}\n"
+        f"  Demo user:        {DEMO_EMAIL} / {DEMO_PASSWORD}\n  Ctrl-C stops everything.\n",
+        fg=typer.colors.GREEN,
+    )
+    servers = [
+        uvicorn.Server(uvicorn.Config(api, host=host, port=port, log_config=None,
+                                      access_log=False)),
+    ]
+    if not env.lwa_client_id:
+        servers.append(uvicorn.Server(uvicorn.Config(
+            create_simulator_app(sim_config), host="127.0.0.1", port=sim_port, log_config=None,
+            access_log=False)))
+    try:
+        asyncio.run(_serve_all(servers))
+    finally:
+        if server is not None:
+            server.cleanup()  # stops the embedded PostgreSQL; the data folder stays
+
+
+async def _serve_all(servers: list[uvicorn.Server]) -> None:
+    loop = asyncio.get_running_loop()
+
+    def stop() -> None:
+        for s in servers:
+            s.should_exit = True
+
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        with contextlib.suppress(NotImplementedError):
+            loop.add_signal_handler(sig, stop)
+    # uvicorn installs its own signal handlers inside serve(); ours stop all servers at once.
+    for s in servers:
+        s.install_signal_handlers = lambda: None  # type: ignore[method-assign]
+    await asyncio.gather(*(s.serve() for s in servers))
+
+
+async def _ensure_demo_user(url: str) -> None:
+    from minthub_api.auth import service as auth_service
+    from minthub_api.auth.repository import UserRepository
+    from minthub_api.core.db import create_engine, create_sessionmaker
+
+    engine = create_engine(url)
+    try:
+        async with create_sessionmaker(engine)() as session, session.begin():
+            if await UserRepository(session).get_by_email(DEMO_EMAIL) is None:
+                await auth_service.create_user(session, email=DEMO_EMAIL, password=DEMO_PASSWORD)
+    finally:
+        await engine.dispose()
+
+
+def main() -> None:
+    try:
+        app()
+    except ConfigurationError as exc:
+        typer.secho(str(exc), fg=typer.colors.RED, err=True)
+        sys.exit(2)

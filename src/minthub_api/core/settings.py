@@ -1,0 +1,158 @@
+"""Settings, read from the environment with the `MINTHUB_` prefix (see `.env.example`).
+
+The variable names are a contract with operators and scripts: add new ones, never rename.
+`get_settings()` is cached and called from `create_app()` and the CLI, never at import time.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from enum import StrEnum
+from functools import lru_cache
+from pathlib import Path
+from typing import Annotated
+
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+PLACEHOLDER_MARKERS = ("changethis", "change-me", "changeme", "placeholder", "example")
+
+DEFAULT_LWA_TOKEN_URL = "https://api.amazon.com/auth/o2/token"
+
+
+class Environment(StrEnum):
+    development = "development"
+    test = "test"
+    production = "production"
+
+
+class LogFormat(StrEnum):
+    auto = "auto"  # console in development, JSON otherwise
+    console = "console"
+    json = "json"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix="MINTHUB_", env_file=".env", env_file_encoding="utf-8", extra="ignore"
+    )
+
+    environment: Environment = Environment.development
+
+    # Database. Unset: `minthub-api demo` starts an embedded PostgreSQL in `data_dir`.
+    database_url: str | None = None
+    migration_database_url: str | None = None
+    data_dir: Path = Path(".minthub-data")
+    db_pool_size: int = Field(default=10, ge=1, le=200)
+    db_max_overflow: int = Field(default=10, ge=0, le=200)
+
+    # Where the product is reachable by the seller's browser; base of the OAuth redirect URI.
+    public_url: str = "http://127.0.0.1:8000"
+
+    # Login with Amazon / SP-API application (SPAPI-NOTES.md §1).
+    lwa_client_id: str = ""
+    lwa_client_secret: SecretStr = SecretStr("")
+    lwa_token_url: str = DEFAULT_LWA_TOKEN_URL
+    spapi_application_id: str = ""
+    spapi_app_draft: bool = False  # adds version=beta to consent URLs while the app is a draft
+    seller_central_url: str | None = None  # overrides the per-region Seller Central host
+    spapi_endpoint: str | None = None  # overrides the per-region SP-API host
+    spapi_sandbox: bool = False
+    http_timeout_seconds: float = Field(default=30.0, gt=0)
+
+    # Key-encryption key for refresh tokens: base64 of 32 random bytes.
+    token_kek: SecretStr = SecretStr("")
+    token_kek_id: str = "local-1"
+
+    # Sessions.
+    session_ttl_hours: int = Field(default=12, ge=1, le=24 * 30)
+
+    # Logging.
+    log_level: str = "INFO"
+    log_format: LogFormat = LogFormat.auto
+
+    # Store these as a list of roles; parsed from a comma-separated value.
+    spapi_roles: Annotated[list[str], NoDecode] = Field(
+        default_factory=lambda: ["product_listing", "inventory_and_order_tracking", "amazon_fulfillment"]
+    )
+
+    @field_validator("spapi_roles", mode="before")
+    @classmethod
+    def _split_roles(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [part.strip() for part in value.split(",") if part.strip()]
+        return value
+
+    @field_validator("public_url", "lwa_token_url", "seller_central_url", "spapi_endpoint")
+    @classmethod
+    def _strip_trailing_slash(cls, value: str | None) -> str | None:
+        return value.rstrip("/") if isinstance(value, str) else value
+
+    @property
+    def is_production(self) -> bool:
+        return self.environment == Environment.production
+
+    @property
+    def redirect_uri(self) -> str:
+        return f"{self.public_url}/api/v1/oauth/amazon/callback"
+
+    @property
+    def effective_migration_database_url(self) -> str | None:
+        return self.migration_database_url or self.database_url
+
+    def kek_bytes(self) -> bytes:
+        """Decode MINTHUB_TOKEN_KEK; raise ValueError naming the variable when it is unusable."""
+        raw = self.token_kek.get_secret_value()
+        try:
+            key = base64.b64decode(raw, validate=True)
+        except (binascii.Error, ValueError) as exc:
+            raise ValueError("MINTHUB_TOKEN_KEK is not valid base64") from exc
+        if len(key) != 32:
+            raise ValueError("MINTHUB_TOKEN_KEK must decode to exactly 32 bytes")
+        return key
+
+    def configuration_problems(self) -> list[str]:
+        """Settings that make the service unsafe or unable to run, each naming its variable."""
+        problems: list[str] = []
+        secrets = {
+            "MINTHUB_LWA_CLIENT_ID": self.lwa_client_id,
+            "MINTHUB_LWA_CLIENT_SECRET": self.lwa_client_secret.get_secret_value(),
+            "MINTHUB_SPAPI_APPLICATION_ID": self.spapi_application_id,
+            "MINTHUB_TOKEN_KEK": self.token_kek.get_secret_value(),
+        }
+        for name, value in secrets.items():
+            if not value:
+                problems.append(f"{name} is not set")
+            elif any(marker in value.lower() for marker in PLACEHOLDER_MARKERS):
+                problems.append(f"{name} still holds a placeholder value")
+        if self.token_kek.get_secret_value():
+            try:
+                self.kek_bytes()
+            except ValueError as exc:
+                problems.append(str(exc))
+        if not self.database_url:
+            problems.append("MINTHUB_DATABASE_URL is not set")
+        if self.is_production and not self.public_url.startswith("https://"):
+            problems.append("MINTHUB_PUBLIC_URL must be https:// in production")
+        return problems
+
+
+class ConfigurationError(RuntimeError):
+    """Raised at start-up when settings are missing or unsafe."""
+
+
+def check_settings(settings: Settings) -> None:
+    """Refuse to start in production with missing or placeholder secrets."""
+    if not settings.is_production:
+        return
+    problems = settings.configuration_problems()
+    if problems:
+        raise ConfigurationError(
+            "Refusing to start in production: " + "; ".join(problems) + " (see .env.example)"
+        )
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

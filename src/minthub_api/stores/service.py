@@ -1,0 +1,165 @@
+"""Connecting stores (website authorization flow) and listing them."""
+
+from __future__ import annotations
+
+import re
+
+import structlog
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from minthub_api.amazon import errors as amazon_errors
+from minthub_api.amazon.regions import Region, marketplaces_in
+from minthub_api.amazon.sellers import get_marketplace_participations
+from minthub_api.audit import service as audit
+from minthub_api.audit.actions import AuditAction, AuditReason
+from minthub_api.auth.models import User
+from minthub_api.core.db import utcnow
+from minthub_api.core.errors import AmazonDenied, AmazonUnavailable, OAuthError
+from minthub_api.core.settings import Settings
+from minthub_api.stores import oauth
+from minthub_api.stores.models import Store, StoreMembership, StoreRole, StoreStatus
+from minthub_api.stores.repository import StoreRepository
+from minthub_api.stores.schemas import StoreRead
+from minthub_api.stores.spapi import AmazonServices, seal_refresh_token, store_api
+
+log = structlog.get_logger("minthub.stores")
+
+SELLING_PARTNER_ID = re.compile(r"^[A-Z0-9]{8,32}$")
+
+
+def to_read(store: Store, role: str) -> StoreRead:
+    return StoreRead.model_validate(
+        {**{c: getattr(store, c) for c in StoreRead.model_fields if c != "role"}, "role": role}
+    )
+
+
+async def list_stores(session: AsyncSession, user: User) -> list[StoreRead]:
+    rows = await StoreRepository(session).list_for_user(user.id)
+    return [to_read(store, membership.role) for store, membership in rows]
+
+
+async def start_connect(
+    session: AsyncSession, *, user: User, region: Region, settings: Settings, actor: audit.Actor
+) -> str:
+    """Create a single-use state for `user` and return the region's consent URL."""
+    state = await oauth.create_state(
+        session, user_id=user.id, region=region, redirect_uri=settings.redirect_uri, flow="website"
+    )
+    audit.record(
+        session, actor, AuditAction.store_connect_started, reason=AuditReason.authorization,
+        details={"region": region.value, "flow": "website"},
+    )
+    return oauth.consent_url(settings, region, state)
+
+
+async def complete_connect(
+    session: AsyncSession,
+    amazon: AmazonServices,
+    *,
+    user: User | None,
+    actor: audit.Actor,
+    state: str,
+    selling_partner_id: str | None,
+    code: str | None,
+    error: str | None,
+) -> Store:
+    """Finish the OAuth callback. The state is checked before anything else.
+
+    Raises `InvalidState`, `AmazonDenied`, `OAuthError` (bad or reused code) or
+    `AmazonUnavailable`; then nothing but the consumed state and an audit event is written.
+    On success creates or renews the store, stores the refresh token encrypted, makes the user
+    an owner and audits `store_connected` / `store_reauthorized`. The code is never stored.
+    """
+    claimed = await oauth.claim_state(session, state=state, user_id=user.id if user else None)
+    region = Region(claimed.region)
+    user_id = claimed.user_id
+
+    def failed(cause: str) -> None:
+        audit.record(
+            session, actor, AuditAction.store_connect_failed, reason=AuditReason.authorization,
+            details={"region": region.value, "cause": cause},
+        )
+
+    if error:
+        failed("amazon_error")
+        raise AmazonDenied("Amazon returned an error instead of an authorization; try again")
+    if not code or not selling_partner_id or not SELLING_PARTNER_ID.match(selling_partner_id):
+        failed("missing_parameters")
+        raise OAuthError("Amazon's answer is missing the authorization code or seller id")
+
+    try:
+        tokens = await amazon.lwa.exchange_code(code, claimed.redirect_uri)
+    except amazon_errors.LwaInvalidGrant:
+        failed("invalid_grant")
+        raise OAuthError(
+            "Amazon did not accept the authorization (it expires after 5 minutes and works once);"
+            " start connecting again"
+        ) from None
+    except amazon_errors.LwaInvalidClient:
+        failed("invalid_client")
+        log.error("amazon.lwa.invalid_client")
+        raise AmazonUnavailable("Amazon rejected this installation's app credentials") from None
+    except (amazon_errors.LwaError, amazon_errors.AmazonUnavailable):
+        failed("lwa_unavailable")
+        raise AmazonUnavailable() from None
+
+    repo = StoreRepository(session)
+    store = await repo.get_by_partner(selling_partner_id, region.value)
+    renewing = store is not None
+    if store is None:
+        store = Store(
+            selling_partner_id=selling_partner_id,
+            region=region.value,
+            name=f"{selling_partner_id} ({region.value.upper()})",
+            marketplace_ids=[region.default_marketplace_id],
+        )
+        session.add(store)
+        await session.flush()
+    store.status = StoreStatus.connected
+    store.authorized_at = utcnow()
+    store.revoked_at = None
+    store.revoke_cause = None
+    existing = await repo.get_credential(store.id)
+    credential = seal_refresh_token(amazon.key_provider, store, tokens.refresh_token, existing)
+    if existing is None:
+        session.add(credential)
+    if await repo.get_membership_row(store.id, user_id) is None:
+        session.add(StoreMembership(store_id=store.id, user_id=user_id, role=StoreRole.owner))
+    # A renewal must not keep serving the old authorization's access token.
+    amazon.token_cache.evict(str(store.id))
+    audit.record(
+        session,
+        actor,
+        AuditAction.store_reauthorized if renewing else AuditAction.store_connected,
+        reason=AuditReason.authorization,
+        store_id=store.id,
+        details={"region": region.value, "flow": claimed.flow},
+    )
+    await session.flush()
+    await _discover_marketplaces(session, amazon, store, actor)
+    return store
+
+
+async def _discover_marketplaces(
+    session: AsyncSession, amazon: AmazonServices, store: Store, actor: audit.Actor
+) -> None:
+    """Record the marketplaces the store sells in; keep the region default if Amazon fails."""
+    api = store_api(amazon, session, store, actor, AuditReason.authorization)
+    try:
+        participations = await get_marketplace_participations(api)
+    except amazon_errors.AmazonError as exc:
+        log.warning("store.marketplaces_unavailable", store_id=str(store.id), error=type(exc).__name__)
+        return
+    in_region = {m.id for m in marketplaces_in(Region(store.region))}
+    found = [
+        p.marketplace.id
+        for p in participations
+        if p.participation.is_participating and p.marketplace.id in in_region
+    ]
+    if found:
+        default = Region(store.region).default_marketplace_id
+        # The region's main marketplace first, as the default view.
+        store.marketplace_ids = sorted(set(found), key=lambda m: (m != default, m))
+    names = [p.store_name for p in participations if p.store_name]
+    if names:
+        store.name = f"{names[0]} ({store.region.upper()})"

@@ -1,0 +1,203 @@
+"""Glue between a store and the SP-API client: credentials, audit hook, error translation.
+
+Services never see a token: `store_api()` hands the client a loader that decrypts the refresh
+token on demand, and an `on_call` hook that writes one audit event per HTTP attempt into the
+caller's transaction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+
+import httpx
+import structlog
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from minthub_api.amazon import errors as amazon_errors_mod
+from minthub_api.amazon.auth import AccessTokenCache
+from minthub_api.amazon.client import SpApiCall, SpApiClient, StoreApi, StoreCredentials
+from minthub_api.amazon.lwa import LwaClient
+from minthub_api.amazon.regions import Region
+from minthub_api.audit import service as audit
+from minthub_api.audit.actions import AuditAction, AuditReason
+from minthub_api.core.db import utcnow
+from minthub_api.core.errors import (
+    AmazonRejected,
+    AmazonThrottled,
+    AmazonUnavailable,
+    InvalidCursor,
+    StoreRevoked,
+)
+from minthub_api.crypto.envelope import (
+    EncryptedSecret,
+    KeyProvider,
+    open_sealed,
+    seal,
+    store_associated_data,
+)
+from minthub_api.stores.models import Store, StoreCredential, StoreStatus
+from minthub_api.stores.repository import StoreRepository
+
+log = structlog.get_logger("minthub.amazon")
+
+
+@dataclass
+class AmazonServices:
+    """Per-process Amazon plumbing, created in the app lifespan (one httpx client)."""
+
+    http: httpx.AsyncClient
+    lwa: LwaClient
+    token_cache: AccessTokenCache
+    client: SpApiClient
+    key_provider: KeyProvider
+
+
+def seal_refresh_token(
+    provider: KeyProvider, store: Store, refresh_token: str, existing: StoreCredential | None
+) -> StoreCredential:
+    sealed = seal(
+        provider,
+        refresh_token,
+        associated_data=store_associated_data(str(store.id), store.selling_partner_id),
+    )
+    credential = existing or StoreCredential(store_id=store.id)
+    credential.key_id = sealed.key_id
+    credential.wrapped_key = sealed.wrapped_key
+    credential.nonce = sealed.nonce
+    credential.ciphertext = sealed.ciphertext
+    return credential
+
+
+def store_api(
+    amazon: AmazonServices,
+    session: AsyncSession,
+    store: Store,
+    actor: audit.Actor,
+    reason: AuditReason,
+) -> StoreApi:
+    """A client bound to one store. Raises `StoreRevoked` if the store is not connected."""
+    if store.status != StoreStatus.connected:
+        raise StoreRevoked()
+    store_id = store.id
+
+    async def load_refresh_token() -> str:
+        credential = await StoreRepository(session).get_credential(store_id)
+        if credential is None:
+            raise StoreRevoked()
+        secret = EncryptedSecret(
+            key_id=credential.key_id,
+            wrapped_key=credential.wrapped_key,
+            nonce=credential.nonce,
+            ciphertext=credential.ciphertext,
+        )
+        return open_sealed(
+            amazon.key_provider,
+            secret,
+            associated_data=store_associated_data(str(store_id), store.selling_partner_id),
+        )
+
+    async def on_call(call: SpApiCall) -> None:
+        audit.record(
+            session,
+            actor,
+            AuditAction.spapi_call,
+            reason=reason,
+            store_id=store_id,
+            operation=call.operation,
+            amazon_request_id=call.request_id,
+            status_code=call.status_code,
+            details={
+                "method": call.method,
+                "path": call.path,
+                "duration_ms": round(call.duration_ms, 1),
+                "error_code": call.error_code,
+            },
+        )
+
+    credentials = StoreCredentials(
+        key=str(store_id),
+        selling_partner_id=store.selling_partner_id,
+        region=Region(store.region),
+        load_refresh_token=load_refresh_token,
+    )
+    return amazon.client.for_store(credentials, on_call=on_call)
+
+
+async def mark_revoked(
+    session: AsyncSession,
+    amazon: AmazonServices,
+    store: Store,
+    *,
+    cause: str,
+    actor: audit.Actor,
+    reason: AuditReason,
+) -> None:
+    """Revoke: status, crypto-shred the refresh token, evict the access token, audit."""
+    store.status = StoreStatus.revoked
+    store.revoked_at = utcnow()
+    store.revoke_cause = cause
+    credential = await StoreRepository(session).get_credential(store.id)
+    if credential is not None:
+        await session.delete(credential)
+    amazon.token_cache.evict(str(store.id))
+    audit.record(
+        session, actor, AuditAction.store_revoked, reason=reason, store_id=store.id,
+        details={"cause": cause},
+    )
+    log.warning("store.revoked", store_id=str(store.id), cause=cause)
+
+
+@asynccontextmanager
+async def translate_amazon_errors(
+    session: AsyncSession,
+    amazon: AmazonServices,
+    store: Store,
+    actor: audit.Actor,
+    reason: AuditReason,
+    *,
+    using_cursor: bool = False,
+) -> AsyncIterator[None]:
+    """Turn SP-API client errors into problem documents, handling revocation on the way."""
+    errs = amazon_errors_mod
+    try:
+        yield
+    except errs.LwaInvalidGrant:
+        # The seller removed our app (or the yearly authorization lapsed): SPAPI-NOTES §3.1.
+        await mark_revoked(
+            session, amazon, store, cause="lwa_invalid_grant", actor=actor, reason=reason
+        )
+        raise StoreRevoked() from None
+    except errs.SpApiUnauthorized:
+        # The client already refreshed once and retried; a second 403 means access is gone.
+        await mark_revoked(
+            session, amazon, store, cause="spapi_unauthorized", actor=actor, reason=reason
+        )
+        raise StoreRevoked() from None
+    except errs.LwaInvalidClient:
+        # Our own app credentials are wrong or expired: an operator problem, never the store's.
+        log.error("amazon.lwa.invalid_client", store_id=str(store.id))
+        raise AmazonUnavailable("Amazon rejected this installation's app credentials") from None
+    except errs.SpApiThrottled as exc:
+        retry_after = str(int(exc.retry_after)) if exc.retry_after else "60"
+        raise AmazonThrottled(headers={"Retry-After": retry_after}) from None
+    except errs.SpApiBadRequest as exc:
+        if using_cursor:
+            raise InvalidCursor(
+                "Amazon no longer accepts this page's cursor (inventory cursors last 30 seconds);"
+                " start again without it"
+            ) from None
+        raise AmazonRejected(_amazon_detail(exc)) from None
+    except errs.SpApiError as exc:
+        if exc.status_code and exc.status_code >= 500:
+            raise AmazonUnavailable() from None
+        raise AmazonRejected(_amazon_detail(exc)) from None
+    except (errs.AmazonUnavailable, errs.LwaTemporaryError):
+        raise AmazonUnavailable() from None
+
+
+def _amazon_detail(exc: amazon_errors_mod.SpApiError) -> str:
+    codes = ", ".join(str(e.get("code")) for e in exc.errors if e.get("code"))
+    ref = f" (Amazon request id {exc.request_id})" if exc.request_id else ""
+    return f"Amazon rejected the {exc.operation or 'request'}: {codes or exc.status_code}{ref}"

@@ -1,0 +1,162 @@
+"""Shared fixtures: a real PostgreSQL migrated from empty, the simulated Amazon on a real
+loopback port, and the real ASGI app wired to both."""
+
+from __future__ import annotations
+
+import base64
+import re
+import secrets
+import uuid
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from urllib.parse import parse_qs, urlsplit
+
+import httpx
+import pytest
+from fastapi import FastAPI
+
+from minthub_api.core import migrations
+from minthub_api.core.settings import Environment, Settings
+from minthub_api.main import create_app
+from minthub_api.simulator import SimulatorConfig, create_simulator_app
+from tests.support.db import temporary_database
+from tests.support.servers import free_port, run_in_thread
+
+TEST_PASSWORD = "correct-horse-battery-staple"
+
+
+@pytest.fixture(scope="session")
+def database_url() -> Iterator[str]:
+    with temporary_database() as url:
+        migrations.upgrade(url)
+        yield url
+
+
+@dataclass
+class RunningSimulator:
+    url: str
+    config: SimulatorConfig
+
+
+@pytest.fixture(scope="session")
+def simulator() -> Iterator[RunningSimulator]:
+    port = free_port()
+    config = SimulatorConfig(base_url=f"http://127.0.0.1:{port}", skus_per_seller=120,
+                             orders_per_seller=300, time_scale=50.0,
+                             redirect_uris=["http://testserver/api/v1/oauth/amazon/callback"])
+    with run_in_thread(create_simulator_app(config), port) as url:
+        yield RunningSimulator(url=url, config=config)
+
+
+def make_settings(database_url: str, sim: RunningSimulator, **overrides: object) -> Settings:
+    values: dict[str, object] = {
+        "environment": Environment.test,
+        "database_url": database_url,
+        "public_url": "http://testserver",
+        "lwa_client_id": sim.config.client_id,
+        "lwa_client_secret": sim.config.client_secret,
+        "spapi_application_id": sim.config.application_id,
+        "spapi_app_draft": sim.config.draft_app,
+        "lwa_token_url": f"{sim.url}/auth/o2/token",
+        "seller_central_url": sim.url,
+        "spapi_endpoint": sim.url,
+        "token_kek": base64.b64encode(secrets.token_bytes(32)).decode(),
+        "log_format": "json",
+    }
+    values |= overrides
+    return Settings(**values)  # type: ignore[arg-type]
+
+
+@pytest.fixture(scope="session")
+def settings(database_url: str, simulator: RunningSimulator) -> Settings:
+    return make_settings(database_url, simulator)
+
+
+@pytest.fixture(scope="session")
+async def app(settings: Settings) -> AsyncIterator[FastAPI]:
+    application = create_app(settings)
+    async with application.router.lifespan_context(application):
+        yield application
+
+
+@pytest.fixture
+async def client(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as c:
+        yield c
+
+
+@pytest.fixture
+async def sim_http(simulator: RunningSimulator) -> AsyncIterator[httpx.AsyncClient]:
+    async with httpx.AsyncClient(base_url=simulator.url) as c:
+        yield c
+
+
+async def create_user(app: FastAPI, email: str | None = None) -> str:
+    from minthub_api.auth import service as auth_service
+
+    email = email or f"user-{uuid.uuid4().hex[:10]}@example.com"
+    async with app.state.sessionmaker() as session, session.begin():
+        await auth_service.create_user(session, email=email, password=TEST_PASSWORD)
+    return email
+
+
+@asynccontextmanager
+async def signed_in_client(
+    app: FastAPI, email: str | None = None
+) -> AsyncIterator[httpx.AsyncClient]:
+    """A client with a fresh user's session cookie."""
+    email = await create_user(app, email)
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=app), base_url="http://testserver"
+    ) as c:
+        r = await c.post("/api/v1/auth/login", json={"email": email, "password": TEST_PASSWORD})
+        assert r.status_code == 200, r.text
+        yield c
+
+
+@pytest.fixture
+async def user_client(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
+    async with signed_in_client(app) as c:
+        yield c
+
+
+def new_selling_partner_id() -> str:
+    return "A" + secrets.token_hex(6).upper()
+
+
+async def approve_consent(
+    sim_http: httpx.AsyncClient, authorization_url: str, selling_partner_id: str,
+    decision: str = "approve",
+) -> dict[str, str]:
+    """Act as the seller on the simulated consent page; return the callback's query params."""
+    page = await sim_http.get(authorization_url)
+    assert page.status_code == 200, page.text
+    form = dict(parse_qs(urlsplit(authorization_url).query))
+    fields = {k: v[0] for k, v in form.items()}
+    fields |= {"selling_partner_id": selling_partner_id, "decision": decision}
+    action = re.search(r'<form[^>]*action="([^"]+)"', page.text)
+    target = action.group(1) if action else "/apps/authorize/consent"
+    answer = await sim_http.post(target, data=fields)
+    assert answer.status_code == 302, answer.text
+    location = answer.headers["location"]
+    return {k: v[0] for k, v in parse_qs(urlsplit(location).query).items()}
+
+
+async def connect_store(
+    client: httpx.AsyncClient, sim_http: httpx.AsyncClient, selling_partner_id: str | None = None,
+    region: str = "na",
+) -> dict[str, object]:
+    """Run the whole website authorization flow for the signed-in client; return the store."""
+    spid = selling_partner_id or new_selling_partner_id()
+    r = await client.get(f"/api/v1/stores/connect?region={region}&format=json")
+    assert r.status_code == 200, r.text
+    params = await approve_consent(sim_http, r.json()["authorization_url"], spid)
+    cb = await client.get("/api/v1/oauth/amazon/callback", params=params)
+    assert cb.status_code == 302, cb.text
+    store_id = cb.headers["location"].rsplit("/", 1)[1]
+    store = await client.get(f"/api/v1/stores/{store_id}")
+    assert store.status_code == 200, store.text
+    result: dict[str, object] = store.json()
+    return result
