@@ -13,7 +13,7 @@ TARGET = Path(__file__).resolve().parents[1] / "openapi" / "openapi.json"
 
 
 def render() -> str:
-    app = create_app(Settings(log_format="json"))  # type: ignore[arg-type]
+    app = create_app(Settings(log_format="json"))
     return json.dumps(app.openapi(), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
 
 

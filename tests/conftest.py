@@ -42,9 +42,13 @@ class RunningSimulator:
 @pytest.fixture(scope="session")
 def simulator() -> Iterator[RunningSimulator]:
     port = free_port()
-    config = SimulatorConfig(base_url=f"http://127.0.0.1:{port}", skus_per_seller=120,
-                             orders_per_seller=300, time_scale=50.0,
-                             redirect_uris=["http://testserver/api/v1/oauth/amazon/callback"])
+    config = SimulatorConfig(
+        base_url=f"http://127.0.0.1:{port}",
+        skus_per_seller=120,
+        orders_per_seller=300,
+        time_scale=50.0,
+        redirect_uris=["http://testserver/api/v1/oauth/amazon/callback"],
+    )
     with run_in_thread(create_simulator_app(config), port) as url:
         yield RunningSimulator(url=url, config=config)
 
@@ -127,7 +131,9 @@ def new_selling_partner_id() -> str:
 
 
 async def approve_consent(
-    sim_http: httpx.AsyncClient, authorization_url: str, selling_partner_id: str,
+    sim_http: httpx.AsyncClient,
+    authorization_url: str,
+    selling_partner_id: str,
     decision: str = "approve",
 ) -> dict[str, str]:
     """Act as the seller on the simulated consent page; return the callback's query params."""
@@ -145,7 +151,9 @@ async def approve_consent(
 
 
 async def connect_store(
-    client: httpx.AsyncClient, sim_http: httpx.AsyncClient, selling_partner_id: str | None = None,
+    client: httpx.AsyncClient,
+    sim_http: httpx.AsyncClient,
+    selling_partner_id: str | None = None,
     region: str = "na",
 ) -> dict[str, object]:
     """Run the whole website authorization flow for the signed-in client; return the store."""

@@ -1,7 +1,6 @@
 import re
 
 from fastapi import FastAPI
-
 from scripts.export_openapi import TARGET, render
 
 
@@ -14,7 +13,11 @@ def test_committed_openapi_is_current() -> None:
 def test_operation_ids_are_readable(app: FastAPI) -> None:
     for path, ops in app.openapi()["paths"].items():
         for method, op in ops.items():
-            assert re.fullmatch(r"[a-z]+-[a-z_]+", op["operationId"]), (method, path, op["operationId"])
+            assert re.fullmatch(r"[a-z]+-[a-z_]+", op["operationId"]), (
+                method,
+                path,
+                op["operationId"],
+            )
 
 
 def test_every_error_response_is_a_problem_document(app: FastAPI) -> None:
@@ -22,4 +25,8 @@ def test_every_error_response_is_a_problem_document(app: FastAPI) -> None:
         for method, op in ops.items():
             for status, response in op["responses"].items():
                 if status.startswith(("4", "5")):
-                    assert "application/problem+json" in response.get("content", {}), (method, path, status)
+                    assert "application/problem+json" in response.get("content", {}), (
+                        method,
+                        path,
+                        status,
+                    )

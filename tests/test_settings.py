@@ -27,7 +27,11 @@ class TestCheckSettings:
         ("field", "value", "named"),
         [
             ("lwa_client_secret", "", "MINTHUB_LWA_CLIENT_SECRET is not set"),
-            ("lwa_client_secret", "changethis", "MINTHUB_LWA_CLIENT_SECRET still holds a placeholder"),
+            (
+                "lwa_client_secret",
+                "changethis",
+                "MINTHUB_LWA_CLIENT_SECRET still holds a placeholder",
+            ),
             ("lwa_client_id", "", "MINTHUB_LWA_CLIENT_ID is not set"),
             ("spapi_application_id", "", "MINTHUB_SPAPI_APPLICATION_ID is not set"),
             ("token_kek", "", "MINTHUB_TOKEN_KEK is not set"),
@@ -35,7 +39,9 @@ class TestCheckSettings:
             ("public_url", "http://ops.example.com", "MINTHUB_PUBLIC_URL must be https://"),
         ],
     )
-    def test_production_refuses_missing_or_placeholder(self, field: str, value: str, named: str) -> None:
+    def test_production_refuses_missing_or_placeholder(
+        self, field: str, value: str, named: str
+    ) -> None:
         with pytest.raises(ConfigurationError, match=named):
             check_settings(production(**{field: value}))
 

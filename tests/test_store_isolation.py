@@ -13,7 +13,7 @@ STORE_PREFIX = "/api/v1/stores/{store_id}"
 
 
 def store_routes(app: FastAPI) -> list[tuple[str, str]]:
-    routes = []
+    routes: list[tuple[str, str]] = []
     for path, ops in app.openapi()["paths"].items():
         if path == STORE_PREFIX or path.startswith(STORE_PREFIX + "/"):
             routes.extend((method.upper(), path) for method in ops)
@@ -23,8 +23,12 @@ def store_routes(app: FastAPI) -> list[tuple[str, str]]:
 async def test_routes_are_enumerated(app: FastAPI) -> None:
     routes = store_routes(app)
     # The walking skeleton's store routes; the list grows as routes are added.
-    assert {("GET", STORE_PREFIX), ("GET", STORE_PREFIX + "/inventory"),
-            ("GET", STORE_PREFIX + "/orders"), ("GET", STORE_PREFIX + "/audit-events")} <= set(routes)
+    assert {
+        ("GET", STORE_PREFIX),
+        ("GET", STORE_PREFIX + "/inventory"),
+        ("GET", STORE_PREFIX + "/orders"),
+        ("GET", STORE_PREFIX + "/audit-events"),
+    } <= set(routes)
 
 
 async def test_every_store_route_hides_other_stores(
@@ -32,9 +36,12 @@ async def test_every_store_route_hides_other_stores(
 ) -> None:
     store = await connect_store(user_client, sim_http)
     routes = store_routes(app)
-    async with signed_in_client(app) as outsider, httpx.AsyncClient(
-        transport=httpx.ASGITransport(app=app), base_url="http://testserver"
-    ) as anonymous:
+    async with (
+        signed_in_client(app) as outsider,
+        httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=app), base_url="http://testserver"
+        ) as anonymous,
+    ):
         for method, template in routes:
             for store_id in (str(store["id"]), str(uuid.uuid4()), "not-a-uuid"):
                 path = template.replace("{store_id}", store_id)

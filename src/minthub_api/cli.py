@@ -9,6 +9,7 @@ import os
 import secrets
 import signal
 import sys
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -17,15 +18,16 @@ import uvicorn
 
 from minthub_api.core.settings import ConfigurationError, Settings
 
-app = typer.Typer(help="Mint Hub Operations: operations workspace for Amazon sellers.",
-                  no_args_is_help=True)
+app = typer.Typer(
+    help="Mint Hub Operations: operations workspace for Amazon sellers.", no_args_is_help=True
+)
 users_app = typer.Typer(help="Manage user accounts.", no_args_is_help=True)
 keys_app = typer.Typer(help="Key-encryption keys for stored refresh tokens.", no_args_is_help=True)
 app.add_typer(users_app, name="users")
 app.add_typer(keys_app, name="keys")
 
 DEMO_EMAIL = "demo@minthub.example"
-DEMO_PASSWORD = "mint-walkthrough-2026"  # local demo only; the demo binds to 127.0.0.1
+DEMO_PASSWORD = "mint-walkthrough-2026"  # noqa: S105 - local demo user, printed on start
 SIM_PORT = 8001
 
 Host = Annotated[str, typer.Option(help="Interface to bind.")]
@@ -59,8 +61,15 @@ def serve(host: Host = "127.0.0.1", port: Port = 8000) -> None:
         api = create_app(settings)
     except ConfigurationError as exc:
         _fail(str(exc))
-    uvicorn.run(api, host=host, port=port, log_config=None, access_log=False,
-                proxy_headers=True, timeout_graceful_shutdown=20)
+    uvicorn.run(
+        api,
+        host=host,
+        port=port,
+        log_config=None,
+        access_log=False,
+        proxy_headers=True,
+        timeout_graceful_shutdown=20,
+    )
 
 
 @app.command()
@@ -80,8 +89,12 @@ def migrate() -> None:
 @users_app.command("create")
 def users_create(
     email: Annotated[str, typer.Option(help="The user's email (sign-in name).")],
-    password: Annotated[str, typer.Option(help="At least 12 characters.", prompt=True,
-                                          hide_input=True, confirmation_prompt=True)],
+    password: Annotated[
+        str,
+        typer.Option(
+            help="At least 12 characters.", prompt=True, hide_input=True, confirmation_prompt=True
+        ),
+    ],
     admin: Annotated[bool, typer.Option(help="Workspace administrator.")] = False,
 ) -> None:
     """Create a user account."""
@@ -117,10 +130,11 @@ def simulate_amazon(host: Host = "127.0.0.1", port: Port = SIM_PORT) -> None:
     from minthub_api.simulator import SimulatorConfig, create_simulator_app
 
     config = SimulatorConfig.from_env()
-    if "MINTHUB_SIM_BASE_URL" not in os.environ:
+    if not os.environ.get("MINTHUB_SIM_BASE_URL"):
         config.base_url = f"http://{host}:{port}"
-    uvicorn.run(create_simulator_app(config), host=host, port=port, log_config=None,
-                access_log=False)
+    uvicorn.run(
+        create_simulator_app(config), host=host, port=port, log_config=None, access_log=False
+    )
 
 
 @keys_app.command("generate")
@@ -139,9 +153,11 @@ def _demo_kek(data_dir: Path) -> str:
 
 
 @app.command()
-def demo(host: Host = "127.0.0.1", port: Port = 8000,
-         sim_port: Annotated[int, typer.Option(help="Port of the simulated Amazon.")] = SIM_PORT,
-         ) -> None:
+def demo(
+    host: Host = "127.0.0.1",
+    port: Port = 8000,
+    sim_port: Annotated[int, typer.Option(help="Port of the simulated Amazon.")] = SIM_PORT,
+) -> None:
     """API + simulated Amazon + embedded database + demo user, in one process tree."""
     from minthub_api.core import embedded_db, migrations
     from minthub_api.main import create_app
@@ -153,9 +169,11 @@ def demo(host: Host = "127.0.0.1", port: Port = 8000,
     sim_url = f"http://127.0.0.1:{sim_port}"
     sim_config = SimulatorConfig.from_env()
     sim_config.base_url = sim_url
-    overrides: dict[str, Any] = {"public_url": env.public_url
-                                 if "MINTHUB_PUBLIC_URL" in os.environ
-                                 else f"http://127.0.0.1:{port}"}
+    overrides: dict[str, Any] = {
+        "public_url": env.public_url
+        if "MINTHUB_PUBLIC_URL" in os.environ
+        else f"http://127.0.0.1:{port}"
+    }
     if not env.lwa_client_id:
         # Nothing configured: talk to the simulated Amazon with its credentials.
         overrides |= {
@@ -189,13 +207,22 @@ def demo(host: Host = "127.0.0.1", port: Port = 8000,
         fg=typer.colors.GREEN,
     )
     servers = [
-        uvicorn.Server(uvicorn.Config(api, host=host, port=port, log_config=None,
-                                      access_log=False)),
+        _SharedSignalServer(
+            uvicorn.Config(api, host=host, port=port, log_config=None, access_log=False)
+        ),
     ]
     if not env.lwa_client_id:
-        servers.append(uvicorn.Server(uvicorn.Config(
-            create_simulator_app(sim_config), host="127.0.0.1", port=sim_port, log_config=None,
-            access_log=False)))
+        servers.append(
+            _SharedSignalServer(
+                uvicorn.Config(
+                    create_simulator_app(sim_config),
+                    host="127.0.0.1",
+                    port=sim_port,
+                    log_config=None,
+                    access_log=False,
+                )
+            )
+        )
     try:
         asyncio.run(_serve_all(servers))
     finally:
@@ -203,19 +230,26 @@ def demo(host: Host = "127.0.0.1", port: Port = 8000,
             server.cleanup()  # stops the embedded PostgreSQL; the data folder stays
 
 
-async def _serve_all(servers: list[uvicorn.Server]) -> None:
+class _SharedSignalServer(uvicorn.Server):
+    """A uvicorn server that leaves signal handling to `_serve_all`, which stops them all."""
+
+    @contextlib.contextmanager
+    def capture_signals(self) -> Iterator[None]:
+        yield
+
+
+async def _serve_all(servers: Sequence[uvicorn.Server]) -> None:
     loop = asyncio.get_running_loop()
 
     def stop() -> None:
         for s in servers:
+            # A second Ctrl-C forces the exit without waiting for open connections.
+            s.force_exit = s.should_exit
             s.should_exit = True
 
     for sig in (signal.SIGINT, signal.SIGTERM):
         with contextlib.suppress(NotImplementedError):
             loop.add_signal_handler(sig, stop)
-    # uvicorn installs its own signal handlers inside serve(); ours stop all servers at once.
-    for s in servers:
-        s.install_signal_handlers = lambda: None  # type: ignore[method-assign]
     await asyncio.gather(*(s.serve() for s in servers))
 
 

@@ -54,7 +54,9 @@ def _problem_openapi(app: FastAPI) -> Callable[[], dict[str, Any]]:
         for unused in ("HTTPValidationError", "ValidationError"):
             components.pop(unused, None)
         if "Problem" not in components:
-            components["Problem"] = Problem.model_json_schema(ref_template="#/components/schemas/{model}")
+            components["Problem"] = Problem.model_json_schema(
+                ref_template="#/components/schemas/{model}"
+            )
         app.openapi_schema = schema
         return schema
 

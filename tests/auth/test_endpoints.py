@@ -12,7 +12,9 @@ class TestLogin:
         self, app: FastAPI, client: httpx.AsyncClient
     ) -> None:
         email = await create_user(app)
-        r = await client.post("/api/v1/auth/login", json={"email": email.upper(), "password": TEST_PASSWORD})
+        r = await client.post(
+            "/api/v1/auth/login", json={"email": email.upper(), "password": TEST_PASSWORD}
+        )
         assert r.status_code == 200
         assert r.json()["email"] == email
         cookie = r.headers["set-cookie"]
@@ -20,7 +22,9 @@ class TestLogin:
         me = await client.get("/api/v1/me")
         assert me.status_code == 200 and me.json()["email"] == email
 
-    async def test_session_token_is_stored_hashed(self, app: FastAPI, client: httpx.AsyncClient) -> None:
+    async def test_session_token_is_stored_hashed(
+        self, app: FastAPI, client: httpx.AsyncClient
+    ) -> None:
         email = await create_user(app)
         await client.post("/api/v1/auth/login", json={"email": email, "password": TEST_PASSWORD})
         token = client.cookies["minthub_session"]
@@ -32,7 +36,9 @@ class TestLogin:
         self, app: FastAPI, client: httpx.AsyncClient
     ) -> None:
         email = await create_user(app)
-        r = await client.post("/api/v1/auth/login", json={"email": email, "password": "wrong-password-123"})
+        r = await client.post(
+            "/api/v1/auth/login", json={"email": email, "password": "wrong-password-123"}
+        )
         assert r.status_code == 401
         assert r.headers["content-type"].startswith("application/problem+json")
         assert r.json()["code"] == "invalid_credentials"
@@ -43,7 +49,10 @@ class TestLogin:
             assert failed.first() is not None
 
     async def test_unknown_email_gets_the_same_answer(self, client: httpx.AsyncClient) -> None:
-        r = await client.post("/api/v1/auth/login", json={"email": "nobody@example.com", "password": "whatever-password"})
+        r = await client.post(
+            "/api/v1/auth/login",
+            json={"email": "nobody@example.com", "password": "whatever-password"},
+        )
         assert r.status_code == 401 and r.json()["code"] == "invalid_credentials"
 
     async def test_malformed_body_is_validation_problem(self, client: httpx.AsyncClient) -> None:

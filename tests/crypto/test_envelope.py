@@ -62,8 +62,11 @@ class TestSeal:
         sealed = seal(p, TOKEN, associated_data=b"x")
         flipped = bytes([sealed.ciphertext[0] ^ 1]) + sealed.ciphertext[1:]
         with pytest.raises(DecryptionError):
-            open_sealed(p, type(sealed)(sealed.key_id, sealed.wrapped_key, sealed.nonce, flipped),
-                        associated_data=b"x")
+            open_sealed(
+                p,
+                type(sealed)(sealed.key_id, sealed.wrapped_key, sealed.nonce, flipped),
+                associated_data=b"x",
+            )
 
     def test_repr_hides_material(self) -> None:
         sealed = seal(provider(), TOKEN, associated_data=b"x")
@@ -78,4 +81,6 @@ class TestRewrap:
         rotated = LocalKeyProvider({"old": old, "new": new}, "new")
         moved = rewrap(rotated, sealed)
         assert moved.key_id == "new"
-        assert open_sealed(LocalKeyProvider({"new": new}, "new"), moved, associated_data=b"x") == TOKEN
+        assert (
+            open_sealed(LocalKeyProvider({"new": new}, "new"), moved, associated_data=b"x") == TOKEN
+        )

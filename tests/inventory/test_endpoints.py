@@ -7,7 +7,9 @@ from tests.conftest import RunningSimulator, connect_store
 
 
 async def test_lists_all_inventory_across_pages(
-    app: FastAPI, user_client: httpx.AsyncClient, sim_http: httpx.AsyncClient,
+    app: FastAPI,
+    user_client: httpx.AsyncClient,
+    sim_http: httpx.AsyncClient,
     simulator: RunningSimulator,
 ) -> None:
     store = await connect_store(user_client, sim_http)
@@ -28,21 +30,36 @@ async def test_lists_all_inventory_across_pages(
     assert pages > 1
     assert len({r["sku"] for r in rows}) == len(rows)
     first = rows[0]
-    for field in ("sku", "asin", "fnsku", "product_name", "condition", "fulfillable",
-                  "inbound_working", "inbound_shipped", "inbound_receiving", "reserved",
-                  "unfulfillable", "total", "last_updated", "marketplace_id"):
+    for field in (
+        "sku",
+        "asin",
+        "fnsku",
+        "product_name",
+        "condition",
+        "fulfillable",
+        "inbound_working",
+        "inbound_shipped",
+        "inbound_receiving",
+        "reserved",
+        "unfulfillable",
+        "total",
+        "last_updated",
+        "marketplace_id",
+    ):
         assert field in first
     assert any(not str(r["product_name"]).isascii() for r in rows)
     async with app.state.sessionmaker() as session:
         calls = await session.scalar(
-            select(func.count()).select_from(AuditEvent).where(
+            select(func.count())
+            .select_from(AuditEvent)
+            .where(
                 AuditEvent.store_id == store["id"], AuditEvent.operation == "getInventorySummaries"
             )
         )
         reads = await session.scalar(
-            select(func.count()).select_from(AuditEvent).where(
-                AuditEvent.store_id == store["id"], AuditEvent.action == "store_data_read"
-            )
+            select(func.count())
+            .select_from(AuditEvent)
+            .where(AuditEvent.store_id == store["id"], AuditEvent.action == "store_data_read")
         )
     assert calls == pages
     assert reads == pages
@@ -72,5 +89,7 @@ async def test_marketplace_outside_the_store(
     user_client: httpx.AsyncClient, sim_http: httpx.AsyncClient
 ) -> None:
     store = await connect_store(user_client, sim_http)
-    r = await user_client.get(f"/api/v1/stores/{store['id']}/inventory?marketplace_id=A1VC38T7YXB528")
+    r = await user_client.get(
+        f"/api/v1/stores/{store['id']}/inventory?marketplace_id=A1VC38T7YXB528"
+    )
     assert r.status_code == 422 and r.json()["code"] == "marketplace_not_in_store"

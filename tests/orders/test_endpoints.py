@@ -34,7 +34,9 @@ async def test_orders_of_last_30_days_without_pii(
     assert len({o["order_id"] for o in orders}) == len(orders)
 
 
-async def test_days_out_of_range(user_client: httpx.AsyncClient, sim_http: httpx.AsyncClient) -> None:
+async def test_days_out_of_range(
+    user_client: httpx.AsyncClient, sim_http: httpx.AsyncClient
+) -> None:
     store = await connect_store(user_client, sim_http)
     r = await user_client.get(f"/api/v1/stores/{store['id']}/orders?days=0")
     assert r.status_code == 422 and r.json()["code"] == "validation_error"

@@ -64,9 +64,11 @@ class TestCallback:
             # No column anywhere holds the refresh token in clear.
             dump = await session.execute(text("SELECT row_to_json(s)::text FROM stores s"))
             assert all("Atzr|" not in row[0] for row in dump)
-            actions = (await session.scalars(
-                select(AuditEvent.action).where(AuditEvent.store_id == store["id"])
-            )).all()
+            actions = (
+                await session.scalars(
+                    select(AuditEvent.action).where(AuditEvent.store_id == store["id"])
+                )
+            ).all()
         assert "store_connected" in actions
         assert "spapi_call" in actions  # getMarketplaceParticipations right after connecting
 
@@ -74,7 +76,9 @@ class TestCallback:
         self, user_client: httpx.AsyncClient, sim_http: httpx.AsyncClient
     ) -> None:
         r = await user_client.get("/api/v1/stores/connect?format=json")
-        params = await approve_consent(sim_http, r.json()["authorization_url"], new_selling_partner_id())
+        params = await approve_consent(
+            sim_http, r.json()["authorization_url"], new_selling_partner_id()
+        )
         first = await user_client.get("/api/v1/oauth/amazon/callback", params=params)
         assert first.status_code == 302
         again = await user_client.get("/api/v1/oauth/amazon/callback", params=params)
@@ -90,7 +94,9 @@ class TestCallback:
         )
         assert r.status_code == 400 and r.json()["code"] == "invalid_state"
         async with app.state.sessionmaker() as session:
-            assert (await session.scalars(select(Store).where(Store.selling_partner_id == spid))).first() is None
+            assert (
+                await session.scalars(select(Store).where(Store.selling_partner_id == spid))
+            ).first() is None
 
     async def test_browser_gets_a_readable_page(self, user_client: httpx.AsyncClient) -> None:
         r = await user_client.get(
@@ -105,17 +111,24 @@ class TestCallback:
         self, app: FastAPI, user_client: httpx.AsyncClient, sim_http: httpx.AsyncClient
     ) -> None:
         r = await user_client.get("/api/v1/stores/connect?format=json")
-        params = await approve_consent(sim_http, r.json()["authorization_url"], new_selling_partner_id())
+        params = await approve_consent(
+            sim_http, r.json()["authorization_url"], new_selling_partner_id()
+        )
         async with signed_in_client(app) as attacker:
             stolen = await attacker.get("/api/v1/oauth/amazon/callback", params=params)
         assert stolen.status_code == 400 and stolen.json()["code"] == "invalid_state"
 
     async def test_signed_out_callback_is_refused(
-        self, app: FastAPI, user_client: httpx.AsyncClient, sim_http: httpx.AsyncClient,
+        self,
+        app: FastAPI,
+        user_client: httpx.AsyncClient,
+        sim_http: httpx.AsyncClient,
         client: httpx.AsyncClient,
     ) -> None:
         r = await user_client.get("/api/v1/stores/connect?format=json")
-        params = await approve_consent(sim_http, r.json()["authorization_url"], new_selling_partner_id())
+        params = await approve_consent(
+            sim_http, r.json()["authorization_url"], new_selling_partner_id()
+        )
         anon = await client.get("/api/v1/oauth/amazon/callback", params=params)
         assert anon.status_code == 400 and anon.json()["code"] == "invalid_state"
 
@@ -135,8 +148,12 @@ class TestCallback:
         self, user_client: httpx.AsyncClient, sim_http: httpx.AsyncClient
     ) -> None:
         r = await user_client.get("/api/v1/stores/connect?format=json")
-        params = await approve_consent(sim_http, r.json()["authorization_url"], new_selling_partner_id())
-        assert (await user_client.get("/api/v1/oauth/amazon/callback", params=params)).status_code == 302
+        params = await approve_consent(
+            sim_http, r.json()["authorization_url"], new_selling_partner_id()
+        )
+        assert (
+            await user_client.get("/api/v1/oauth/amazon/callback", params=params)
+        ).status_code == 302
         # A fresh state but the already-exchanged code: LWA answers invalid_grant.
         r2 = await user_client.get("/api/v1/stores/connect?format=json")
         state2 = parse_qs(urlsplit(r2.json()["authorization_url"]).query)["state"][0]

@@ -31,4 +31,4 @@ class AuditReason(StrEnum):
 class ActorType(StrEnum):
     user = "user"
     system = "system"
-    api_token = "api_token"
+    api_token = "api_token"  # noqa: S105 - an actor kind, not a secret

@@ -14,9 +14,7 @@ from minthub_api.core.settings import Settings
 router = APIRouter(tags=["auth"])
 
 
-@router.post(
-    "/auth/login", response_model=UserRead, responses=error_responses(InvalidCredentials)
-)
+@router.post("/auth/login", response_model=UserRead, responses=error_responses(InvalidCredentials))
 async def login(
     body: LoginRequest, request: Request, response: Response, session: SessionDep
 ) -> UserRead:

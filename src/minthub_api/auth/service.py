@@ -7,7 +7,7 @@ from datetime import timedelta
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from minthub_api.audit import service as audit
-from minthub_api.audit.actions import AuditAction, AuditReason
+from minthub_api.audit.actions import ActorType, AuditAction, AuditReason
 from minthub_api.auth.models import User, UserSession
 from minthub_api.auth.repository import SessionRepository, UserRepository
 from minthub_api.auth.security import (
@@ -42,7 +42,10 @@ async def create_user(
     session.add(user)
     await session.flush()
     audit.record(
-        session, audit.SYSTEM, AuditAction.user_created, reason=AuditReason.operator_action,
+        session,
+        audit.SYSTEM,
+        AuditAction.user_created,
+        reason=AuditReason.operator_action,
         details={"user_id": str(user.id)},
     )
     return user
@@ -60,18 +63,18 @@ async def sign_in(
     if user is None or not ok or not user.is_active:
         audit.record(
             session,
-            audit.Actor(audit.ActorType.user, user.id if user else None, request_id),
+            audit.Actor(ActorType.user, user.id if user else None, request_id),
             AuditAction.user_sign_in_failed,
             reason=AuditReason.sign_in,
         )
         raise InvalidCredentials()
     token = new_token()
     now = utcnow()
-    session.add(
-        UserSession(token_hash=token_hash(token), user_id=user.id, expires_at=now + ttl)
-    )
+    session.add(UserSession(token_hash=token_hash(token), user_id=user.id, expires_at=now + ttl))
     audit.record(
-        session, audit.Actor.user(user.id, request_id), AuditAction.user_signed_in,
+        session,
+        audit.Actor.user(user.id, request_id),
+        AuditAction.user_signed_in,
         reason=AuditReason.sign_in,
     )
     return user, token
@@ -87,9 +90,13 @@ async def user_for_session_token(session: AsyncSession, token: str) -> User | No
     return user
 
 
-async def sign_out(session: AsyncSession, *, token: str, user: User, request_id: str | None) -> None:
+async def sign_out(
+    session: AsyncSession, *, token: str, user: User, request_id: str | None
+) -> None:
     await SessionRepository(session).revoke_by_hash(token_hash(token), utcnow())
     audit.record(
-        session, audit.Actor.user(user.id, request_id), AuditAction.user_signed_out,
+        session,
+        audit.Actor.user(user.id, request_id),
+        AuditAction.user_signed_out,
         reason=AuditReason.sign_in,
     )

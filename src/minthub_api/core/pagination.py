@@ -15,7 +15,6 @@ from pydantic import BaseModel
 
 from minthub_api.core.errors import InvalidCursor
 
-
 T = TypeVar("T")
 
 
@@ -35,8 +34,10 @@ def decode_cursor(cursor: str, scope: str) -> dict[str, Any]:
         payload = json.loads(base64.urlsafe_b64decode(padded.encode()))
     except (binascii.Error, ValueError, UnicodeDecodeError) as exc:
         raise InvalidCursor("The cursor could not be read; start again without it") from exc
-    if not isinstance(payload, dict) or payload.get("s") != scope or not isinstance(
-        payload.get("d"), dict
+    if (
+        not isinstance(payload, dict)
+        or payload.get("s") != scope
+        or not isinstance(payload.get("d"), dict)
     ):
         raise InvalidCursor("The cursor belongs to another list or query; start again without it")
     data: dict[str, Any] = payload["d"]

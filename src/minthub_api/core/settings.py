@@ -18,7 +18,7 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 PLACEHOLDER_MARKERS = ("changethis", "change-me", "changeme", "placeholder", "example")
 
-DEFAULT_LWA_TOKEN_URL = "https://api.amazon.com/auth/o2/token"
+DEFAULT_LWA_TOKEN_URL = "https://api.amazon.com/auth/o2/token"  # noqa: S105 - a URL
 
 
 class Environment(StrEnum):
@@ -63,7 +63,7 @@ class Settings(BaseSettings):
 
     # Key-encryption key for refresh tokens: base64 of 32 random bytes.
     token_kek: SecretStr = SecretStr("")
-    token_kek_id: str = "local-1"
+    token_kek_id: str = "local-1"  # noqa: S105 - a key id, not a key
 
     # Sessions.
     session_ttl_hours: int = Field(default=12, ge=1, le=24 * 30)
@@ -74,7 +74,11 @@ class Settings(BaseSettings):
 
     # Store these as a list of roles; parsed from a comma-separated value.
     spapi_roles: Annotated[list[str], NoDecode] = Field(
-        default_factory=lambda: ["product_listing", "inventory_and_order_tracking", "amazon_fulfillment"]
+        default_factory=lambda: [
+            "product_listing",
+            "inventory_and_order_tracking",
+            "amazon_fulfillment",
+        ]
     )
 
     @field_validator("spapi_roles", mode="before")

@@ -26,8 +26,13 @@ router = APIRouter(tags=["inventory"])
     "/inventory",
     response_model=Page[InventoryItem],
     responses=error_responses(
-        StoreNotFound, InvalidCursor, StoreRevoked, inventory_service.MarketplaceNotInStore,
-        AmazonRejected, AmazonThrottled, AmazonUnavailable,
+        StoreNotFound,
+        InvalidCursor,
+        StoreRevoked,
+        inventory_service.MarketplaceNotInStore,
+        AmazonRejected,
+        AmazonThrottled,
+        AmazonUnavailable,
     ),
 )
 async def list_inventory(

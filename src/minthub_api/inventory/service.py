@@ -51,8 +51,12 @@ async def list_inventory(
         )
     items = [to_item(summary, marketplace) for summary in page.items]
     audit.record(
-        session, ctx.actor, AuditAction.store_data_read, reason=AuditReason.user_view,
-        store_id=store.id, details={"endpoint": "inventory", "rows": len(items)},
+        session,
+        ctx.actor,
+        AuditAction.store_data_read,
+        reason=AuditReason.user_view,
+        store_id=store.id,
+        details={"endpoint": "inventory", "rows": len(items)},
     )
     return Page[InventoryItem](
         items=items,

@@ -26,7 +26,11 @@ router = APIRouter(tags=["orders"])
     "/orders",
     response_model=Page[OrderSummary],
     responses=error_responses(
-        StoreNotFound, InvalidCursor, StoreRevoked, AmazonRejected, AmazonThrottled,
+        StoreNotFound,
+        InvalidCursor,
+        StoreRevoked,
+        AmazonRejected,
+        AmazonThrottled,
         AmazonUnavailable,
     ),
 )

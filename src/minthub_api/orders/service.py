@@ -69,8 +69,12 @@ async def list_orders(
         for o in page.items
     ]
     audit.record(
-        session, ctx.actor, AuditAction.store_data_read, reason=AuditReason.user_view,
-        store_id=store.id, details={"endpoint": "orders", "rows": len(items), "days": days},
+        session,
+        ctx.actor,
+        AuditAction.store_data_read,
+        reason=AuditReason.user_view,
+        store_id=store.id,
+        details={"endpoint": "orders", "rows": len(items), "days": days},
     )
     next_cursor = (
         encode_cursor(scope, {"t": page.next_token, "ca": created_after.isoformat()})

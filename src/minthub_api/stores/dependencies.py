@@ -8,9 +8,9 @@ from typing import Annotated
 
 from fastapi import Depends
 
+from minthub_api.audit.service import Actor
 from minthub_api.auth.dependencies import CurrentActor, CurrentUser
 from minthub_api.auth.models import User
-from minthub_api.audit.service import Actor
 from minthub_api.core.db import SessionDep
 from minthub_api.core.errors import StoreNotFound
 from minthub_api.stores.models import Store

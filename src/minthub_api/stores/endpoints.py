@@ -36,8 +36,10 @@ async def list_stores(user: CurrentUser, session: SessionDep) -> list[StoreRead]
 @router.get(
     "/stores/connect",
     response_model=ConnectStart,
-    responses={302: {"description": "Redirect to Amazon's consent page"}}
-    | error_responses(NotAuthenticated),
+    responses={
+        302: {"description": "Redirect to Amazon's consent page"},
+        **error_responses(NotAuthenticated),
+    },
 )
 async def connect_store(
     request: Request,
@@ -77,7 +79,9 @@ async def amazon_oauth_callback(
     """Amazon's redirect after consent: check the state, exchange the code, store the store."""
     settings: Settings = request.app.state.settings
     actor = (
-        Actor.user(user.id, request_id(request)) if user else Actor.user_unknown(request_id(request))
+        Actor.user(user.id, request_id(request))
+        if user
+        else Actor.user_unknown(request_id(request))
     )
     store = await store_service.complete_connect(
         session,

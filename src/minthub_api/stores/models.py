@@ -22,7 +22,7 @@ class StoreRole(StrEnum):
 
 
 class Store(UUIDPrimaryKey, Timestamps, Base):
-    """One selling partner in one region: Amazon authorizes (and issues refresh tokens) per region."""
+    """One selling partner in one region: Amazon authorizes, and issues tokens, per region."""
 
     __tablename__ = "stores"
     __table_args__ = (UniqueConstraint("selling_partner_id", "region"),)

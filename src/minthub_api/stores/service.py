@@ -46,7 +46,10 @@ async def start_connect(
         session, user_id=user.id, region=region, redirect_uri=settings.redirect_uri, flow="website"
     )
     audit.record(
-        session, actor, AuditAction.store_connect_started, reason=AuditReason.authorization,
+        session,
+        actor,
+        AuditAction.store_connect_started,
+        reason=AuditReason.authorization,
         details={"region": region.value, "flow": "website"},
     )
     return oauth.consent_url(settings, region, state)
@@ -76,7 +79,10 @@ async def complete_connect(
 
     def failed(cause: str) -> None:
         audit.record(
-            session, actor, AuditAction.store_connect_failed, reason=AuditReason.authorization,
+            session,
+            actor,
+            AuditAction.store_connect_failed,
+            reason=AuditReason.authorization,
             details={"region": region.value, "cause": cause},
         )
 
@@ -148,7 +154,9 @@ async def _discover_marketplaces(
     try:
         participations = await get_marketplace_participations(api)
     except amazon_errors.AmazonError as exc:
-        log.warning("store.marketplaces_unavailable", store_id=str(store.id), error=type(exc).__name__)
+        log.warning(
+            "store.marketplaces_unavailable", store_id=str(store.id), error=type(exc).__name__
+        )
         return
     in_region = {m.id for m in marketplaces_in(Region(store.region))}
     found = [

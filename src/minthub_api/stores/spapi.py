@@ -70,6 +70,26 @@ def seal_refresh_token(
     return credential
 
 
+async def read_refresh_token(
+    session: AsyncSession, provider: KeyProvider, store: Store
+) -> str | None:
+    """Decrypt the store's refresh token; None once it was shredded (revoked store)."""
+    credential = await StoreRepository(session).get_credential(store.id)
+    if credential is None:
+        return None
+    sealed = EncryptedSecret(
+        key_id=credential.key_id,
+        wrapped_key=credential.wrapped_key,
+        nonce=credential.nonce,
+        ciphertext=credential.ciphertext,
+    )
+    return open_sealed(
+        provider,
+        sealed,
+        associated_data=store_associated_data(str(store.id), store.selling_partner_id),
+    )
+
+
 def store_api(
     amazon: AmazonServices,
     session: AsyncSession,
@@ -83,20 +103,10 @@ def store_api(
     store_id = store.id
 
     async def load_refresh_token() -> str:
-        credential = await StoreRepository(session).get_credential(store_id)
-        if credential is None:
+        token = await read_refresh_token(session, amazon.key_provider, store)
+        if token is None:
             raise StoreRevoked()
-        secret = EncryptedSecret(
-            key_id=credential.key_id,
-            wrapped_key=credential.wrapped_key,
-            nonce=credential.nonce,
-            ciphertext=credential.ciphertext,
-        )
-        return open_sealed(
-            amazon.key_provider,
-            secret,
-            associated_data=store_associated_data(str(store_id), store.selling_partner_id),
-        )
+        return token
 
     async def on_call(call: SpApiCall) -> None:
         audit.record(
@@ -143,7 +153,11 @@ async def mark_revoked(
         await session.delete(credential)
     amazon.token_cache.evict(str(store.id))
     audit.record(
-        session, actor, AuditAction.store_revoked, reason=reason, store_id=store.id,
+        session,
+        actor,
+        AuditAction.store_revoked,
+        reason=reason,
+        store_id=store.id,
         details={"cause": cause},
     )
     log.warning("store.revoked", store_id=str(store.id), cause=cause)
@@ -169,12 +183,15 @@ async def translate_amazon_errors(
             session, amazon, store, cause="lwa_invalid_grant", actor=actor, reason=reason
         )
         raise StoreRevoked() from None
-    except errs.SpApiUnauthorized:
-        # The client already refreshed once and retried; a second 403 means access is gone.
-        await mark_revoked(
-            session, amazon, store, cause="spapi_unauthorized", actor=actor, reason=reason
-        )
-        raise StoreRevoked() from None
+    except errs.SpApiUnauthorized as exc:
+        # A 403 is also what a missing role or a wrong region gets (SPAPI-NOTES §9.9), so it is
+        # not proof of revocation: force a refresh, and only LWA's invalid_grant revokes.
+        if await _authorization_is_gone(session, amazon, store):
+            await mark_revoked(
+                session, amazon, store, cause="spapi_unauthorized", actor=actor, reason=reason
+            )
+            raise StoreRevoked() from None
+        raise AmazonRejected(_amazon_detail(exc)) from None
     except errs.LwaInvalidClient:
         # Our own app credentials are wrong or expired: an operator problem, never the store's.
         log.error("amazon.lwa.invalid_client", store_id=str(store.id))
@@ -193,8 +210,25 @@ async def translate_amazon_errors(
         if exc.status_code and exc.status_code >= 500:
             raise AmazonUnavailable() from None
         raise AmazonRejected(_amazon_detail(exc)) from None
-    except (errs.AmazonUnavailable, errs.LwaTemporaryError):
+    except errs.AmazonError:
+        # Timeouts and connection failures after retries, LWA outages, unknown LWA errors.
         raise AmazonUnavailable() from None
+
+
+async def _authorization_is_gone(
+    session: AsyncSession, amazon: AmazonServices, store: Store
+) -> bool:
+    amazon.token_cache.evict(str(store.id))
+    refresh_token = await read_refresh_token(session, amazon.key_provider, store)
+    if refresh_token is None:
+        return True
+    try:
+        await amazon.lwa.refresh(refresh_token)
+    except amazon_errors_mod.LwaInvalidGrant:
+        return True
+    except amazon_errors_mod.AmazonError:
+        return False  # can't tell now; don't revoke on a guess
+    return False
 
 
 def _amazon_detail(exc: amazon_errors_mod.SpApiError) -> str:
