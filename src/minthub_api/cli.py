@@ -169,6 +169,9 @@ def demo(
     sim_url = f"http://127.0.0.1:{sim_port}"
     sim_config = SimulatorConfig.from_env()
     sim_config.base_url = sim_url
+    if not sim_config.state_file:
+        # Restarting the demo must not make the simulated Amazon forget its refresh tokens.
+        sim_config.state_file = str(data_dir / "simulator-grants.json")
     overrides: dict[str, Any] = {
         "public_url": env.public_url
         if "MINTHUB_PUBLIC_URL" in os.environ

@@ -30,6 +30,8 @@ class SimulatorConfig:
     # Registered OAuth redirect URIs besides the always-allowed http://127.0.0.1:* and
     # http://localhost:*; the first one is used when the consent URL omits redirect_uri.
     redirect_uris: list[str] = field(default_factory=list)
+    # JSON file keeping issued refresh grants (token hashes) across restarts; "" = memory only.
+    state_file: str = ""
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> SimulatorConfig:

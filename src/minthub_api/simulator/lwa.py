@@ -100,7 +100,7 @@ async def _grant(state: SimState, request: Request) -> JSONResponse:
         code.used = True
         access, refresh = state.issue_tokens(code.selling_partner_id)
     elif grant_type == "refresh_token":
-        grant = state.refresh_tokens.get(fields["refresh_token"])
+        grant = state.refresh_grant(fields["refresh_token"])
         if grant is None or grant.revoked:
             return _error(400, "invalid_grant", _REFRESH)
         access, refresh = state.issue_tokens(grant.selling_partner_id, fields["refresh_token"])

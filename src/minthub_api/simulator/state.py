@@ -2,17 +2,24 @@
 
 Everything time-dependent reads ``SimState.clock`` (epoch seconds) so tests can move time by
 assigning a new callable (``app.state.sim.clock = lambda: t``) instead of patching.
+
+Refresh grants are keyed by the SHA-256 of the token. With ``config.state_file`` set (the demo
+sets it), they are also kept in that JSON file, so a restarted simulator still honours the
+refresh tokens it issued, as Amazon does; the file never holds a token itself.
 """
 
 from __future__ import annotations
 
 import base64
+import hashlib
+import json
 import secrets
 import time
 from collections import defaultdict, deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 from .catalogue import Sku, build_catalogue, build_inventory
@@ -90,6 +97,7 @@ class SimState:
         self._catalogues: dict[str, list[Sku]] = {}
         self._inventories: dict[tuple[str, str], list[dict[str, Any]]] = {}
         self._orders: dict[str, list[OrderSeed]] = {}
+        self._load_grants()
 
     def now(self) -> float:
         return self.clock()
@@ -101,41 +109,57 @@ class SimState:
     def catalogue(self, selling_partner_id: str) -> list[Sku]:
         if selling_partner_id not in self._catalogues:
             self._catalogues[selling_partner_id] = build_catalogue(
-                self.config.seed, selling_partner_id, self.config.skus_per_seller)
+                self.config.seed, selling_partner_id, self.config.skus_per_seller
+            )
         return self._catalogues[selling_partner_id]
 
     def inventory(self, selling_partner_id: str, marketplace_id: str) -> list[dict[str, Any]]:
         key = (selling_partner_id, marketplace_id)
         if key not in self._inventories:
             self._inventories[key] = build_inventory(
-                self.config.seed, selling_partner_id, marketplace_id,
-                self.catalogue(selling_partner_id))
+                self.config.seed,
+                selling_partner_id,
+                marketplace_id,
+                self.catalogue(selling_partner_id),
+            )
         return self._inventories[key]
 
     def orders(self, selling_partner_id: str) -> list[OrderSeed]:
         if selling_partner_id not in self._orders:
             self._orders[selling_partner_id] = build_orders(
-                self.config.seed, selling_partner_id, self.config.orders_per_seller,
-                self.catalogue(selling_partner_id))
+                self.config.seed,
+                selling_partner_id,
+                self.config.orders_per_seller,
+                self.catalogue(selling_partner_id),
+            )
         return self._orders[selling_partner_id]
 
     # --- LWA ---------------------------------------------------------------------------------
     def issue_code(self, selling_partner_id: str, redirect_uri: str) -> str:
         # Amazon's codes are short opaque strings (e.g. "ANdNAVhyhqirUelHGEHA").
-        code = "".join(secrets.choice("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
-                       for _ in range(20))
-        self.codes[code] = AuthCode(selling_partner_id, redirect_uri, self.config.client_id,
-                                    self.now() + AUTH_CODE_TTL)
+        code = "".join(
+            secrets.choice("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
+            for _ in range(20)
+        )
+        self.codes[code] = AuthCode(
+            selling_partner_id, redirect_uri, self.config.client_id, self.now() + AUTH_CODE_TTL
+        )
         return code
 
-    def issue_tokens(self, selling_partner_id: str | None, refresh_token: str | None = None,
-                     scope: str | None = None) -> tuple[str, str | None]:
+    def issue_tokens(
+        self,
+        selling_partner_id: str | None,
+        refresh_token: str | None = None,
+        scope: str | None = None,
+    ) -> tuple[str, str | None]:
         if refresh_token is None and selling_partner_id is not None:
             refresh_token = "Atzr|" + secrets.token_urlsafe(96)
-            self.refresh_tokens[refresh_token] = RefreshGrant(selling_partner_id)
+            self.refresh_tokens[_digest(refresh_token)] = RefreshGrant(selling_partner_id)
+            self._save_grants()
         access = "Atza|" + secrets.token_urlsafe(96)
-        self.access_tokens[access] = AccessGrant(selling_partner_id, self.now() + ACCESS_TOKEN_TTL,
-                                                 refresh_token, scope)
+        self.access_tokens[access] = AccessGrant(
+            selling_partner_id, self.now() + ACCESS_TOKEN_TTL, refresh_token, scope
+        )
         return access, refresh_token
 
     def access_grant(self, token: str) -> AccessGrant | None:
@@ -144,7 +168,7 @@ class SimState:
         if grant is None or grant.expired or grant.expires_at <= self.now():
             return None
         if grant.refresh_token is not None:
-            parent = self.refresh_tokens.get(grant.refresh_token)
+            parent = self.refresh_grant(grant.refresh_token)
             if parent is None or parent.revoked:
                 return None
         return grant
@@ -159,7 +183,36 @@ class SimState:
         for access in self.access_tokens.values():
             if access.selling_partner_id == selling_partner_id:
                 access.expired = True
+        self._save_grants()
         return count
+
+    def refresh_grant(self, refresh_token: str) -> RefreshGrant | None:
+        return self.refresh_tokens.get(_digest(refresh_token))
+
+    def _load_grants(self) -> None:
+        path = self.config.state_file
+        if not path or not Path(path).exists():
+            return
+        saved = json.loads(Path(path).read_text(encoding="utf-8"))
+        for digest, grant in saved.get("refresh_grants", {}).items():
+            self.refresh_tokens[digest] = RefreshGrant(
+                grant["selling_partner_id"], grant["revoked"]
+            )
+
+    def _save_grants(self) -> None:
+        path = self.config.state_file
+        if not path:
+            return
+        data = {
+            "refresh_grants": {
+                digest: {"selling_partner_id": g.selling_partner_id, "revoked": g.revoked}
+                for digest, g in self.refresh_tokens.items()
+                if g.selling_partner_id is not None
+            }
+        }
+        tmp = Path(f"{path}.tmp")
+        tmp.write_text(json.dumps(data), encoding="utf-8")
+        tmp.replace(path)  # atomic: a crash never leaves half a file
 
     def new_amazon_state(self, selling_partner_id: str) -> str:
         value = secrets.token_urlsafe(24)
@@ -173,8 +226,14 @@ class SimState:
         return entry[0]
 
     # --- pagination --------------------------------------------------------------------------
-    def issue_page_token(self, selling_partner_id: str, operation: str, offset: int,
-                         ttl: float, context: dict[str, Any] | None = None) -> str:
+    def issue_page_token(
+        self,
+        selling_partner_id: str,
+        operation: str,
+        offset: int,
+        ttl: float,
+        context: dict[str, Any] | None = None,
+    ) -> str:
         now = self.now()
         for key in [k for k, v in self.page_tokens.items() if v.expires_at <= now]:
             del self.page_tokens[key]
@@ -182,8 +241,9 @@ class SimState:
         # contain all three so a client that forgets (or doubles) URL-encoding fails here too.
         raw = secrets.token_bytes(18) + b"\xfb\xef\xbe\xff\xff\xff" + secrets.token_bytes(1)
         token = base64.b64encode(raw).decode("ascii")
-        self.page_tokens[token] = PageToken(selling_partner_id, operation, offset, now + ttl,
-                                            dict(context or {}))
+        self.page_tokens[token] = PageToken(
+            selling_partner_id, operation, offset, now + ttl, dict(context or {})
+        )
         return token
 
     # --- counters ----------------------------------------------------------------------------
@@ -221,3 +281,7 @@ class SimState:
                 queue.remove(fault)
                 return fault
         return None
+
+
+def _digest(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
