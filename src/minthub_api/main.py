@@ -16,7 +16,6 @@ from minthub_api import __version__
 from minthub_api.amazon.auth import AccessTokenCache
 from minthub_api.amazon.client import SpApiClient
 from minthub_api.amazon.encoding import build_user_agent
-from minthub_api.amazon.lwa import LwaClient
 from minthub_api.amazon.throttle import InMemoryRateLimiter
 from minthub_api.api import api_router
 from minthub_api.core.db import create_engine, create_sessionmaker
@@ -24,6 +23,9 @@ from minthub_api.core.errors import PROBLEM_JSON, Problem, install_error_handler
 from minthub_api.core.logging import RequestIdMiddleware, configure_logging
 from minthub_api.core.settings import ConfigurationError, Settings, check_settings, get_settings
 from minthub_api.crypto.envelope import LocalKeyProvider
+from minthub_api.health import endpoints as health_endpoints
+from minthub_api.health.metrics import HttpMetricsMiddleware, MeteredLwaClient, Metrics
+from minthub_api.health.readiness import LwaCredentialCheck
 from minthub_api.stores.spapi import AmazonServices
 from minthub_api.web import pages
 
@@ -45,9 +47,16 @@ def _problem_openapi(app: FastAPI) -> Callable[[], dict[str, Any]]:
         ref = {"$ref": "#/components/schemas/Problem"}
         for ops in schema.get("paths", {}).values():
             for op in ops.values():
-                if "422" in op.get("responses", {}):
-                    op["responses"]["422"] = {
+                responses = op.get("responses", {})
+                if "422" in responses:
+                    responses["422"] = {
                         "description": "validation_error",
+                        "content": {PROBLEM_JSON: {"schema": ref}},
+                    }
+                if "requestBody" in op and "400" not in responses:
+                    # A body that is not decodable JSON is refused before validation.
+                    responses["400"] = {
+                        "description": "bad_request (unreadable body)",
                         "content": {PROBLEM_JSON: {"schema": ref}},
                     }
         components = schema.get("components", {}).get("schemas", {})
@@ -63,12 +72,14 @@ def _problem_openapi(app: FastAPI) -> Callable[[], dict[str, Any]]:
     return openapi
 
 
-def build_amazon(settings: Settings, http: httpx.AsyncClient) -> AmazonServices:
+def build_amazon(
+    settings: Settings, http: httpx.AsyncClient, metrics: Metrics | None = None
+) -> AmazonServices:
     try:
         kek = settings.kek_bytes()
     except ValueError as exc:
         raise ConfigurationError(f"{exc} (generate one: `minthub-api keys generate`)") from exc
-    lwa = LwaClient(
+    lwa = MeteredLwaClient(
         http,
         token_url=settings.lwa_token_url,
         client_id=settings.lwa_client_id,
@@ -84,9 +95,15 @@ def build_amazon(settings: Settings, http: httpx.AsyncClient) -> AmazonServices:
         endpoint_override=settings.spapi_endpoint,
         sandbox=settings.spapi_sandbox,
     )
+    lwa.metrics = metrics
     provider = LocalKeyProvider({settings.token_kek_id: kek}, settings.token_kek_id)
     return AmazonServices(
-        http=http, lwa=lwa, token_cache=token_cache, client=client, key_provider=provider
+        http=http,
+        lwa=lwa,
+        token_cache=token_cache,
+        client=client,
+        key_provider=provider,
+        metrics=metrics,
     )
 
 
@@ -108,7 +125,8 @@ def create_app(settings: Settings | None = None, *, engine: AsyncEngine | None =
         app.state.sessionmaker = create_sessionmaker(db_engine)
         timeout = httpx.Timeout(settings.http_timeout_seconds, connect=10.0)
         async with httpx.AsyncClient(timeout=timeout, follow_redirects=False) as http:
-            app.state.amazon = build_amazon(settings, http)
+            app.state.amazon = build_amazon(settings, http, app.state.metrics)
+            app.state.lwa_check = LwaCredentialCheck()
             try:
                 yield
             finally:
@@ -130,6 +148,9 @@ def create_app(settings: Settings | None = None, *, engine: AsyncEngine | None =
     install_error_handlers(app)
     app.include_router(api_router)
     app.include_router(pages.router)
+    app.include_router(health_endpoints.metrics_router)
+    app.state.metrics = Metrics()
+    app.add_middleware(HttpMetricsMiddleware, metrics=app.state.metrics)
     app.add_middleware(RequestIdMiddleware)
     app.openapi = _problem_openapi(app)  # type: ignore[method-assign]
     return app

@@ -5,8 +5,8 @@ from __future__ import annotations
 import asyncio
 import os
 import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager, contextmanager
 
 import asyncpg
 
@@ -37,3 +37,14 @@ def temporary_database(prefix: str = "minthub_test") -> Iterator[str]:
         yield asyncpg_url(f"{base}/{name}")
     finally:
         asyncio.run(_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+
+@asynccontextmanager
+async def temporary_database_async(prefix: str = "minthub_test") -> AsyncIterator[str]:
+    """`temporary_database` for async tests: the blocking parts run in a worker thread."""
+    manager = temporary_database(prefix)
+    url = await asyncio.to_thread(manager.__enter__)
+    try:
+        yield url
+    finally:
+        await asyncio.to_thread(manager.__exit__, None, None, None)

@@ -38,7 +38,7 @@ async def list_my_audit_events(
 @store_router.get(
     "/audit-events",
     response_model=Page[AuditEventRead],
-    responses=error_responses(StoreNotFound, InvalidCursor),
+    responses=error_responses(NotAuthenticated, StoreNotFound, InvalidCursor),
 )
 async def list_store_audit_events(
     store: CurrentStore, session: SessionDep, limit: Limit = 100, cursor: Cursor = None

@@ -68,6 +68,9 @@ class Settings(BaseSettings):
     # Sessions.
     session_ttl_hours: int = Field(default=12, ge=1, le=24 * 30)
 
+    # Prometheus /metrics: bearer token required when set; loopback-only when empty.
+    metrics_token: SecretStr = SecretStr("")
+
     # Logging.
     log_level: str = "INFO"
     log_format: LogFormat = LogFormat.auto

@@ -10,6 +10,7 @@ from minthub_api.core.errors import (
     AmazonThrottled,
     AmazonUnavailable,
     InvalidCursor,
+    NotAuthenticated,
     StoreNotFound,
     StoreRevoked,
     error_responses,
@@ -26,6 +27,7 @@ router = APIRouter(tags=["inventory"])
     "/inventory",
     response_model=Page[InventoryItem],
     responses=error_responses(
+        NotAuthenticated,
         StoreNotFound,
         InvalidCursor,
         StoreRevoked,

@@ -71,7 +71,7 @@ async def amazon_oauth_callback(
     request: Request,
     session: SessionDep,
     user: OptionalUser,
-    state: Annotated[str, Query(max_length=256)] = "",
+    state: Annotated[str, Query(min_length=1, max_length=256)],
     selling_partner_id: Annotated[str | None, Query(max_length=64)] = None,
     spapi_oauth_code: Annotated[str | None, Query(max_length=2048)] = None,
     error: Annotated[str | None, Query(max_length=256)] = None,
@@ -100,6 +100,8 @@ async def amazon_oauth_callback(
     )
 
 
-@store_router.get("", response_model=StoreRead, responses=error_responses(StoreNotFound))
+@store_router.get(
+    "", response_model=StoreRead, responses=error_responses(NotAuthenticated, StoreNotFound)
+)
 async def get_store(store: CurrentStore) -> StoreRead:
     return store_service.to_read(store.store, store.role)

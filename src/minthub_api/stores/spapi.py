@@ -37,6 +37,7 @@ from minthub_api.crypto.envelope import (
     seal,
     store_associated_data,
 )
+from minthub_api.health.metrics import Metrics
 from minthub_api.stores.models import Store, StoreCredential, StoreStatus
 from minthub_api.stores.repository import StoreRepository
 
@@ -52,6 +53,7 @@ class AmazonServices:
     token_cache: AccessTokenCache
     client: SpApiClient
     key_provider: KeyProvider
+    metrics: Metrics | None = None
 
 
 def seal_refresh_token(
@@ -109,6 +111,11 @@ def store_api(
         return token
 
     async def on_call(call: SpApiCall) -> None:
+        if amazon.metrics:
+            status = str(call.status_code or "network_error")
+            amazon.metrics.spapi_calls.labels(operation=call.operation, status=status).inc()
+            if call.status_code == 429:
+                amazon.metrics.spapi_throttled.labels(operation=call.operation).inc()
         audit.record(
             session,
             actor,

@@ -1,0 +1,123 @@
+"""Prometheus metrics: one registry per app instance (tests build many apps in one process).
+
+Exposed at `/metrics`; see `health/endpoints.py` for who may read them.
+"""
+
+from __future__ import annotations
+
+import time
+
+from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from minthub_api.amazon.errors import LwaError, LwaInvalidClient
+from minthub_api.amazon.lwa import AccessToken, LwaClient
+
+
+class Metrics:
+    def __init__(self) -> None:
+        self.registry = CollectorRegistry(auto_describe=True)
+        self.http_latency = Histogram(
+            "minthub_http_request_duration_seconds",
+            "API request latency by route template, method and status.",
+            ["method", "route", "status"],
+            registry=self.registry,
+        )
+        self.spapi_calls = Counter(
+            "minthub_spapi_calls_total",
+            "HTTP attempts to SP-API by operation and status (429s included).",
+            ["operation", "status"],
+            registry=self.registry,
+        )
+        self.spapi_throttled = Counter(
+            "minthub_spapi_throttled_total",
+            "SP-API 429 answers by operation.",
+            ["operation"],
+            registry=self.registry,
+        )
+        self.token_refreshes = Counter(
+            "minthub_lwa_token_refreshes_total",
+            "LWA access-token refreshes by outcome.",
+            ["outcome"],
+            registry=self.registry,
+        )
+        self.revoked_stores = Gauge(
+            "minthub_revoked_stores",
+            "Stores whose authorization is revoked (read at scrape time).",
+            registry=self.registry,
+        )
+        self.lwa_credentials_valid = Gauge(
+            "minthub_lwa_credentials_valid",
+            "1 when LWA last accepted our client credentials, 0 after invalid_client.",
+            registry=self.registry,
+        )
+        self.lwa_credentials_valid.set(1)
+
+
+class MeteredLwaClient(LwaClient):
+    """Counts refreshes and notices `invalid_client` (our app credentials) for health checks."""
+
+    metrics: Metrics | None = None
+
+    async def refresh(self, refresh_token: str) -> AccessToken:
+        try:
+            token = await super().refresh(refresh_token)
+        except LwaInvalidClient:
+            self._count("invalid_client")
+            if self.metrics:
+                self.metrics.lwa_credentials_valid.set(0)
+            raise
+        except LwaError as exc:
+            self._count(exc.error or "error")
+            raise
+        self._count("ok")
+        if self.metrics:
+            self.metrics.lwa_credentials_valid.set(1)
+        return token
+
+    def _count(self, outcome: str) -> None:
+        if self.metrics:
+            self.metrics.token_refreshes.labels(outcome=outcome).inc()
+
+
+class HttpMetricsMiddleware:
+    """Pure ASGI: request latency labelled by the matched route template, never the raw path."""
+
+    def __init__(self, app: ASGIApp, metrics: Metrics) -> None:
+        self.app = app
+        self.metrics = metrics
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = time.perf_counter()
+        status = {"code": 500}
+
+        async def send_wrapper(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                status["code"] = message["status"]
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_wrapper)
+        finally:
+            self.metrics.http_latency.labels(
+                method=scope.get("method", ""),
+                route=route_template(scope),
+                status=str(status["code"]),
+            ).observe(time.perf_counter() - started)
+
+
+def route_template(scope: Scope) -> str:
+    """`/api/v1/stores/{store_id}/inventory` for `/api/v1/stores/3f2…/inventory`.
+
+    Rebuilt from the path and its path parameters: with nested routers the matched route only
+    knows its own part of the path. Unmatched paths share one label, so label cardinality
+    stays bounded whatever clients request.
+    """
+    if scope.get("route") is None:
+        return "unmatched"
+    params = {str(v): k for k, v in (scope.get("path_params") or {}).items()}
+    segments = str(scope.get("path", "")).split("/")
+    return "/".join("{" + params[seg] + "}" if seg in params else seg for seg in segments)
