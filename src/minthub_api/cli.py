@@ -24,7 +24,9 @@ app = typer.Typer(
 users_app = typer.Typer(help="Manage user accounts.", no_args_is_help=True)
 keys_app = typer.Typer(help="Key-encryption keys for stored refresh tokens.", no_args_is_help=True)
 app.add_typer(users_app, name="users")
+stores_app = typer.Typer(help="Operate on connected stores.", no_args_is_help=True)
 app.add_typer(keys_app, name="keys")
+app.add_typer(stores_app, name="stores")
 
 DEMO_EMAIL = "demo@minthub.example"
 DEMO_PASSWORD = "mint-walkthrough-2026"  # noqa: S105 - local demo user, printed on start
@@ -141,6 +143,73 @@ def simulate_amazon(host: Host = "127.0.0.1", port: Port = SIM_PORT) -> None:
 def keys_generate() -> None:
     """Print a new random key-encryption key for MINTHUB_TOKEN_KEK."""
     typer.echo(base64.b64encode(secrets.token_bytes(32)).decode())
+
+
+@keys_app.command("rotate")
+def keys_rotate() -> None:
+    """Re-wrap every store's data key under the current KEK (MINTHUB_TOKEN_KEK)."""
+    settings = _settings()
+    url = _require_db(settings)
+    result = asyncio.run(_rotate(url, settings))
+    typer.echo(
+        f"re-wrapped {result.rewrapped} data keys under {settings.token_kek_id};"
+        f" {result.already_current} were already current; key ids in use:"
+        f" {result.key_ids_in_use or '{}'}"
+    )
+    retired = set(result.key_ids_in_use) - {settings.token_kek_id}
+    if not retired:
+        typer.echo("no data key uses a retired KEK: MINTHUB_TOKEN_KEK_PREVIOUS can be emptied")
+
+
+async def _rotate(url: str, settings: Settings) -> Any:
+    from minthub_api.core.db import create_engine, create_sessionmaker
+    from minthub_api.crypto.envelope import LocalKeyProvider
+    from minthub_api.crypto.rotation import rotate
+
+    try:
+        provider = LocalKeyProvider(settings.keyring(), settings.token_kek_id)
+    except ValueError as exc:
+        _fail(str(exc))
+    engine = create_engine(url)
+    try:
+        return await rotate(create_sessionmaker(engine), provider)
+    finally:
+        await engine.dispose()
+
+
+@stores_app.command("revoke")
+def stores_revoke(
+    store_id: Annotated[str, typer.Argument(help="The store's id.")],
+    reason: Annotated[str, typer.Option(help="Why (kept in the audit trail).")],
+) -> None:
+    """Revoke a store's authorization now: every process stops calling Amazon for it."""
+    import uuid
+
+    from minthub_api.core.errors import AppError
+
+    settings = _settings()
+    url = _require_db(settings)
+    try:
+        parsed = uuid.UUID(store_id)
+    except ValueError:
+        _fail(f"{store_id!r} is not a store id")
+    try:
+        asyncio.run(_revoke(url, parsed, reason))
+    except AppError as exc:
+        _fail(f"{exc.code}: {exc.detail}")
+    typer.echo(f"store {store_id} revoked")
+
+
+async def _revoke(url: str, store_id: Any, reason: str) -> None:
+    from minthub_api.core.db import create_engine, create_sessionmaker
+    from minthub_api.stores import service as store_service
+
+    engine = create_engine(url)
+    try:
+        async with create_sessionmaker(engine)() as session, session.begin():
+            await store_service.revoke_by_operator(session, store_id, reason=reason)
+    finally:
+        await engine.dispose()
 
 
 def _demo_kek(data_dir: Path) -> str:

@@ -24,8 +24,9 @@ from minthub_api.core.logging import RequestIdMiddleware, configure_logging
 from minthub_api.core.settings import ConfigurationError, Settings, check_settings, get_settings
 from minthub_api.crypto.envelope import LocalKeyProvider
 from minthub_api.health import endpoints as health_endpoints
-from minthub_api.health.metrics import HttpMetricsMiddleware, MeteredLwaClient, Metrics
+from minthub_api.health.metrics import HttpMetricsMiddleware, Metrics
 from minthub_api.health.readiness import LwaCredentialCheck
+from minthub_api.stores.lwa import AppLwaClient
 from minthub_api.stores.spapi import AmazonServices
 from minthub_api.web import pages
 
@@ -76,14 +77,15 @@ def build_amazon(
     settings: Settings, http: httpx.AsyncClient, metrics: Metrics | None = None
 ) -> AmazonServices:
     try:
-        kek = settings.kek_bytes()
+        settings.kek_bytes()
     except ValueError as exc:
         raise ConfigurationError(f"{exc} (generate one: `minthub-api keys generate`)") from exc
-    lwa = MeteredLwaClient(
+    lwa = AppLwaClient(
         http,
         token_url=settings.lwa_token_url,
         client_id=settings.lwa_client_id,
         client_secret=settings.lwa_client_secret.get_secret_value(),
+        next_client_secret=settings.lwa_client_secret_next.get_secret_value() or None,
     )
     token_cache = AccessTokenCache()
     client = SpApiClient(
@@ -96,7 +98,11 @@ def build_amazon(
         sandbox=settings.spapi_sandbox,
     )
     lwa.metrics = metrics
-    provider = LocalKeyProvider({settings.token_kek_id: kek}, settings.token_kek_id)
+    try:
+        keyring = settings.keyring()
+    except ValueError as exc:
+        raise ConfigurationError(str(exc)) from exc
+    provider = LocalKeyProvider(keyring, settings.token_kek_id)
     return AmazonServices(
         http=http,
         lwa=lwa,

@@ -53,6 +53,9 @@ class Settings(BaseSettings):
     # Login with Amazon / SP-API application (SPAPI-NOTES.md §1).
     lwa_client_id: str = ""
     lwa_client_secret: SecretStr = SecretStr("")
+    # During an LWA secret rotation (SPAPI-NOTES §3.4): the new secret, tried when the current
+    # one answers invalid_client; the working one is used from then on and shown in /ready.
+    lwa_client_secret_next: SecretStr = SecretStr("")
     lwa_token_url: str = DEFAULT_LWA_TOKEN_URL
     spapi_application_id: str = ""
     spapi_app_draft: bool = False  # adds version=beta to consent URLs while the app is a draft
@@ -64,6 +67,9 @@ class Settings(BaseSettings):
     # Key-encryption key for refresh tokens: base64 of 32 random bytes.
     token_kek: SecretStr = SecretStr("")
     token_kek_id: str = "local-1"  # noqa: S105 - a key id, not a key
+    # Retired KEKs still needed to unwrap data keys until `minthub-api keys rotate` re-wrapped
+    # them: comma-separated `id=base64` pairs.
+    token_kek_previous: SecretStr = SecretStr("")
 
     # Sessions.
     session_ttl_hours: int = Field(default=12, ge=1, le=24 * 30)
@@ -118,6 +124,24 @@ class Settings(BaseSettings):
         if len(key) != 32:
             raise ValueError("MINTHUB_TOKEN_KEK must decode to exactly 32 bytes")
         return key
+
+    def keyring(self) -> dict[str, bytes]:
+        """Every KEK by id: the current one and the retired ones (MINTHUB_TOKEN_KEK_PREVIOUS)."""
+        keys = {self.token_kek_id: self.kek_bytes()}
+        for pair in filter(None, self.token_kek_previous.get_secret_value().split(",")):
+            key_id, _, value = pair.strip().partition("=")
+            try:
+                key = base64.b64decode(value.strip(), validate=True)
+            except (binascii.Error, ValueError) as exc:
+                raise ValueError(
+                    f"MINTHUB_TOKEN_KEK_PREVIOUS: key {key_id!r} is not base64"
+                ) from exc
+            if not key_id or len(key) != 32:
+                raise ValueError(
+                    "MINTHUB_TOKEN_KEK_PREVIOUS entries must be id=<base64 of 32 bytes>"
+                )
+            keys.setdefault(key_id.strip(), key)
+        return keys
 
     def configuration_problems(self) -> list[str]:
         """Settings that make the service unsafe or unable to run, each naming its variable."""

@@ -46,7 +46,12 @@ async def get_readiness(request: Request) -> JSONResponse:
         "database": database,
         "migrations": migrations,
         "key_provider": readiness.check_key_provider(state.amazon.key_provider),
-        "lwa_credentials": await state.lwa_check.check(state.amazon.http, settings),
+        "lwa_credentials": await state.lwa_check.check(
+            state.amazon.http,
+            settings,
+            state.amazon.lwa.client_secret_for_checks(),
+            state.amazon.lwa.credential_slot,
+        ),
     }
     ok = all(c.ok for c in checks.values())
     body = readiness.Readiness(status="ready" if ok else "not_ready", checks=checks)

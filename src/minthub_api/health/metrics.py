@@ -10,9 +10,6 @@ import time
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from minthub_api.amazon.errors import LwaError, LwaInvalidClient
-from minthub_api.amazon.lwa import AccessToken, LwaClient
-
 
 class Metrics:
     def __init__(self) -> None:
@@ -52,32 +49,6 @@ class Metrics:
             registry=self.registry,
         )
         self.lwa_credentials_valid.set(1)
-
-
-class MeteredLwaClient(LwaClient):
-    """Counts refreshes and notices `invalid_client` (our app credentials) for health checks."""
-
-    metrics: Metrics | None = None
-
-    async def refresh(self, refresh_token: str) -> AccessToken:
-        try:
-            token = await super().refresh(refresh_token)
-        except LwaInvalidClient:
-            self._count("invalid_client")
-            if self.metrics:
-                self.metrics.lwa_credentials_valid.set(0)
-            raise
-        except LwaError as exc:
-            self._count(exc.error or "error")
-            raise
-        self._count("ok")
-        if self.metrics:
-            self.metrics.lwa_credentials_valid.set(1)
-        return token
-
-    def _count(self, outcome: str) -> None:
-        if self.metrics:
-            self.metrics.token_refreshes.labels(outcome=outcome).inc()
 
 
 class HttpMetricsMiddleware:

@@ -52,21 +52,24 @@ class LwaCredentialCheck:
     result: Check = field(default_factory=lambda: Check(ok=True, detail="not checked yet"))
     lock: asyncio.Lock = field(default_factory=asyncio.Lock)
 
-    async def check(self, http: httpx.AsyncClient, settings: Settings) -> Check:
+    async def check(
+        self, http: httpx.AsyncClient, settings: Settings, client_secret: str, slot: str
+    ) -> Check:
         async with self.lock:
             if time.monotonic() - self.checked_at < LWA_CHECK_INTERVAL and self.checked_at:
                 return self.result
-            self.result = await self._ask(http, settings)
+            self.result = await self._ask(http, settings, client_secret)
+            self.result.detail = f"{self.result.detail} (using the {slot} client secret)"
             self.checked_at = time.monotonic()
             return self.result
 
     @staticmethod
-    async def _ask(http: httpx.AsyncClient, settings: Settings) -> Check:
+    async def _ask(http: httpx.AsyncClient, settings: Settings, client_secret: str) -> Check:
         form = {
             "grant_type": "client_credentials",
             "scope": GRANTLESS_SCOPE,
             "client_id": settings.lwa_client_id,
-            "client_secret": settings.lwa_client_secret.get_secret_value(),
+            "client_secret": client_secret,
         }
         try:
             resp = await http.post(settings.lwa_token_url, data=form, timeout=5.0)

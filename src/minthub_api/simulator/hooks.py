@@ -6,6 +6,8 @@
 - ``GET /_sim/calls`` — ``{"spapi": {spid: {operation: {"calls", "throttled", "statuses"}}},
   "lwa": {grant_type: successes}, "lwa_errors": {error: count}}``. Calls that failed
   authentication are counted under ``"_anonymous"``; 429s are in ``calls`` and ``throttled``.
+- ``GET /_sim/issued-secrets`` — every authorization code, access and refresh token issued by
+  this process and the accepted client secret, for tests that scan for leaked secrets.
 - ``POST /_sim/reset-calls`` — zero those counters (usage-plan buckets too).
 - ``POST /_sim/faults`` — JSON ``{"operation", "kind", "count": 1, "status": 500, "seconds": 0,
   "selling_partner_id": null}`` queues a fault for the next ``count`` calls of ``operation``
@@ -50,6 +52,19 @@ class FaultSpec(BaseModel):
 async def revoke_seller(request: Request, selling_partner_id: str) -> dict[str, Any]:
     revoked = sim_state(request).revoke_seller(selling_partner_id)
     return {"selling_partner_id": selling_partner_id, "revoked_refresh_tokens": revoked}
+
+
+@router.get("/issued-secrets")
+async def issued_secrets(request: Request) -> dict[str, list[str]]:
+    """Every code, access token and refresh token this process issued, and the client secret:
+    what a test scans our database, logs and folders for. A test double only."""
+    state = sim_state(request)
+    return {
+        "authorization_codes": list(state.codes),
+        "access_tokens": list(state.access_tokens),
+        "refresh_tokens": list(state.issued_refresh_tokens),
+        "client_secrets": [state.config.client_secret],
+    }
 
 
 @router.get("/calls")

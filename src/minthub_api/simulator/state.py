@@ -86,6 +86,9 @@ class SimState:
         self.clock: Callable[[], float] = time.time
         self.codes: dict[str, AuthCode] = {}
         self.refresh_tokens: dict[str, RefreshGrant] = {}
+        # Every refresh token issued by this process, for the secret-scan test hook only
+        # (memory only, never persisted).
+        self.issued_refresh_tokens: list[str] = []
         self.access_tokens: dict[str, AccessGrant] = {}
         self.amazon_states: dict[str, tuple[str, float]] = {}
         self.page_tokens: dict[str, PageToken] = {}
@@ -155,6 +158,7 @@ class SimState:
         if refresh_token is None and selling_partner_id is not None:
             refresh_token = "Atzr|" + secrets.token_urlsafe(96)
             self.refresh_tokens[_digest(refresh_token)] = RefreshGrant(selling_partner_id)
+            self.issued_refresh_tokens.append(refresh_token)
             self._save_grants()
         access = "Atza|" + secrets.token_urlsafe(96)
         self.access_tokens[access] = AccessGrant(

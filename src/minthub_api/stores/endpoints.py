@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from typing import Annotated, Literal
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import RedirectResponse, Response
@@ -12,6 +13,7 @@ from minthub_api.core.db import SessionDep
 from minthub_api.core.errors import (
     AmazonDenied,
     AmazonUnavailable,
+    Forbidden,
     InvalidState,
     NotAuthenticated,
     OAuthError,
@@ -103,5 +105,60 @@ async def amazon_oauth_callback(
 @store_router.get(
     "", response_model=StoreRead, responses=error_responses(NotAuthenticated, StoreNotFound)
 )
-async def get_store(store: CurrentStore) -> StoreRead:
-    return store_service.to_read(store.store, store.role)
+async def get_store(store: CurrentStore, session: SessionDep) -> StoreRead:
+    """The store, its authorization's renewal countdown and its other regions' stores."""
+    return await store_service.read_store(session, store)
+
+
+@store_router.delete(
+    "/authorization",
+    response_model=StoreRead,
+    responses=error_responses(NotAuthenticated, StoreNotFound, Forbidden),
+)
+async def disconnect_store(request: Request, store: CurrentStore, session: SessionDep) -> StoreRead:
+    """Disconnect: stop all access to Amazon for this store now. The refresh token is destroyed
+    (crypto-shredded); data already synced stays readable to members. Owners only; idempotent."""
+    return await store_service.disconnect(session, request.app.state.amazon, store)
+
+
+@router.get(
+    "/oauth/amazon/login",
+    status_code=302,
+    response_class=RedirectResponse,
+    responses=error_responses(InvalidState),
+)
+async def amazon_appstore_login(
+    request: Request,
+    session: SessionDep,
+    user: OptionalUser,
+    amazon_callback_uri: Annotated[str, Query(min_length=1, max_length=2048)],
+    amazon_state: Annotated[str, Query(min_length=1, max_length=1024)],
+    selling_partner_id: Annotated[str, Query(min_length=1, max_length=64)],
+    version: Annotated[str | None, Query(max_length=16)] = None,
+    region: Region | None = None,
+) -> RedirectResponse:
+    """The app's OAuth login URI for the Appstore-initiated flow (and yearly renewal).
+
+    Signed in: redirect to Amazon's callback URI with `amazon_state`, our single-use `state` and
+    `redirect_uri`. Signed out: redirect to sign-in, keeping these parameters in `next`.
+    `region` is only needed when MINTHUB_SELLER_CENTRAL_URL overrides Amazon's hosts."""
+    settings: Settings = request.app.state.settings
+    if user is None:
+        back = f"{request.url.path}?{request.url.query}"
+        return RedirectResponse(
+            f"/login?{urlencode({'next': back})}",
+            status_code=302,
+            headers={"Referrer-Policy": "no-referrer"},
+        )
+    url = await store_service.start_appstore_connect(
+        session,
+        user=user,
+        settings=settings,
+        actor=Actor.user(user.id, request_id(request)),
+        amazon_callback_uri=amazon_callback_uri,
+        amazon_state=amazon_state,
+        selling_partner_id=selling_partner_id,
+        beta=version == "beta",
+        region=region,
+    )
+    return RedirectResponse(url, status_code=302, headers={"Referrer-Policy": "no-referrer"})

@@ -73,6 +73,8 @@ class OAuthState(UUIDPrimaryKey, Base):
     user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
     region: Mapped[str] = mapped_column(String(8))
     flow: Mapped[str] = mapped_column(String(16), default="website")
+    # Appstore flow: the seller Amazon named when it opened our login URI; the callback must match.
+    selling_partner_id: Mapped[str | None] = mapped_column(String(64))
     redirect_uri: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

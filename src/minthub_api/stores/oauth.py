@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import uuid
 from datetime import timedelta
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from minthub_api.amazon.regions import Region
+from minthub_api.amazon.regions import MARKETPLACES, Region
 from minthub_api.auth.security import new_token, token_hash
 from minthub_api.core.db import utcnow
 from minthub_api.core.errors import InvalidState
@@ -36,7 +36,13 @@ def consent_url(settings: Settings, region: Region, state: str) -> str:
 
 
 async def create_state(
-    session: AsyncSession, *, user_id: uuid.UUID, region: Region, redirect_uri: str, flow: str
+    session: AsyncSession,
+    *,
+    user_id: uuid.UUID,
+    region: Region,
+    redirect_uri: str,
+    flow: str,
+    selling_partner_id: str | None = None,
 ) -> str:
     state = new_token()
     now = utcnow()
@@ -47,6 +53,7 @@ async def create_state(
             region=region.value,
             flow=flow,
             redirect_uri=redirect_uri,
+            selling_partner_id=selling_partner_id,
             created_at=now,
             expires_at=now + STATE_TTL,
         )
@@ -69,3 +76,43 @@ async def claim_state(
             "This authorization was started by another session; sign in and connect again"
         )
     return claimed
+
+
+def appstore_region(settings: Settings, amazon_callback_uri: str, region: Region | None) -> Region:
+    """Validate Amazon's callback URI (no open redirect) and tell the region it belongs to.
+
+    Accepted: https Seller Central hosts we know (SPAPI-NOTES §4.3) or the configured
+    MINTHUB_SELLER_CENTRAL_URL, with the `/apps/authorize/confirm/` path. Raises `InvalidState`.
+    """
+    parts = urlsplit(amazon_callback_uri)
+    origin = f"{parts.scheme}://{parts.netloc}"
+    known = _seller_central_regions()
+    if settings.seller_central_url and origin == settings.seller_central_url:
+        found = region or Region.NA
+    elif parts.scheme == "https" and origin in known:
+        found = known[origin]
+    else:
+        raise InvalidState("The Amazon callback address is not a Seller Central address")
+    if not parts.path.startswith("/apps/authorize/confirm/") or parts.username or parts.password:
+        raise InvalidState("The Amazon callback address is not a Seller Central consent address")
+    return found
+
+
+def _seller_central_regions() -> dict[str, Region]:
+    hosts = {m.seller_central_url.rstrip("/"): m.region for m in MARKETPLACES.values()}
+    hosts.update({r.seller_central_url: r for r in Region})
+    return hosts
+
+
+def appstore_redirect(
+    settings: Settings, amazon_callback_uri: str, amazon_state: str, state: str, beta: bool
+) -> str:
+    params = {
+        "amazon_state": amazon_state,
+        "state": state,
+        "redirect_uri": settings.redirect_uri,
+    }
+    if beta or settings.spapi_app_draft:
+        params["version"] = "beta"
+    separator = "&" if urlsplit(amazon_callback_uri).query else "?"
+    return f"{amazon_callback_uri}{separator}{urlencode(params)}"

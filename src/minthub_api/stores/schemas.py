@@ -19,6 +19,16 @@ class StoreRead(BaseModel):
     revoked_at: datetime | None
     revoke_cause: str | None
     role: str
+    # Amazon requires re-authorization every 365 days (SPAPI-NOTES §3.2).
+    authorization_expires_at: datetime | None = None
+    days_until_renewal: int | None = None
+    renewal_due: bool = False  # 30 days or fewer left
+    # Other stores of the same selling partner (other regions) that this user can see.
+    linked_store_ids: list[uuid.UUID] = []
+
+
+class StoreRevoke(BaseModel):
+    reason: str | None = None
 
 
 class ConnectStart(BaseModel):

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+import uuid
+from datetime import timedelta
 
 import structlog
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -14,28 +16,120 @@ from minthub_api.audit import service as audit
 from minthub_api.audit.actions import AuditAction, AuditReason
 from minthub_api.auth.models import User
 from minthub_api.core.db import utcnow
-from minthub_api.core.errors import AmazonDenied, AmazonUnavailable, OAuthError
+from minthub_api.core.errors import (
+    AmazonDenied,
+    AmazonUnavailable,
+    Forbidden,
+    InvalidState,
+    OAuthError,
+    StoreNotFound,
+)
 from minthub_api.core.settings import Settings
 from minthub_api.stores import oauth
+from minthub_api.stores.dependencies import StoreContext
 from minthub_api.stores.models import Store, StoreMembership, StoreRole, StoreStatus
 from minthub_api.stores.repository import StoreRepository
 from minthub_api.stores.schemas import StoreRead
-from minthub_api.stores.spapi import AmazonServices, seal_refresh_token, store_api
+from minthub_api.stores.spapi import AmazonServices, mark_revoked, seal_refresh_token, store_api
 
 log = structlog.get_logger("minthub.stores")
 
 SELLING_PARTNER_ID = re.compile(r"^[A-Z0-9]{8,32}$")
 
 
-def to_read(store: Store, role: str) -> StoreRead:
+STORED_FIELDS = (
+    "id",
+    "selling_partner_id",
+    "region",
+    "name",
+    "status",
+    "marketplace_ids",
+    "authorized_at",
+    "revoked_at",
+    "revoke_cause",
+)
+AUTHORIZATION_LIFETIME = timedelta(days=365)
+RENEWAL_WARNING = timedelta(days=30)
+
+
+def to_read(store: Store, role: str, linked: list[uuid.UUID] | None = None) -> StoreRead:
+    stored = {c: getattr(store, c) for c in STORED_FIELDS}
+    expires = days_left = None
+    if store.status == StoreStatus.connected:
+        expires = store.authorized_at + AUTHORIZATION_LIFETIME
+        days_left = max(0, (expires - utcnow()).days)
     return StoreRead.model_validate(
-        {**{c: getattr(store, c) for c in StoreRead.model_fields if c != "role"}, "role": role}
+        stored
+        | {
+            "role": role,
+            "authorization_expires_at": expires,
+            "days_until_renewal": days_left,
+            "renewal_due": days_left is not None and days_left <= RENEWAL_WARNING.days,
+            "linked_store_ids": linked or [],
+        }
     )
 
 
 async def list_stores(session: AsyncSession, user: User) -> list[StoreRead]:
     rows = await StoreRepository(session).list_for_user(user.id)
-    return [to_read(store, membership.role) for store, membership in rows]
+    by_partner: dict[str, list[uuid.UUID]] = {}
+    for store, _ in rows:
+        by_partner.setdefault(store.selling_partner_id, []).append(store.id)
+    return [
+        to_read(s, m.role, [i for i in by_partner[s.selling_partner_id] if i != s.id])
+        for s, m in rows
+    ]
+
+
+async def read_store(session: AsyncSession, ctx: StoreContext) -> StoreRead:
+    """One store, with the other regions' stores of the same seller that the user can see."""
+    rows = await StoreRepository(session).list_for_user(ctx.user.id)
+    linked = [
+        s.id
+        for s, _ in rows
+        if s.selling_partner_id == ctx.store.selling_partner_id and s.id != ctx.store.id
+    ]
+    return to_read(ctx.store, ctx.role, linked)
+
+
+async def disconnect(session: AsyncSession, amazon: AmazonServices, ctx: StoreContext) -> StoreRead:
+    """The owner's "disconnect": revoke now (shred the token, evict, audit). Idempotent.
+
+    Raises `Forbidden` for a viewer. Data already synced stays readable to members.
+    """
+    if ctx.role != StoreRole.owner:
+        raise Forbidden("Only an owner of the store can disconnect it")
+    if ctx.store.status != StoreStatus.revoked:
+        await mark_revoked(
+            session,
+            amazon,
+            ctx.store,
+            cause="owner_disconnected",
+            actor=ctx.actor,
+            reason=AuditReason.authorization,
+        )
+    return await read_store(session, ctx)
+
+
+async def revoke_by_operator(session: AsyncSession, store_id: uuid.UUID, *, reason: str) -> Store:
+    """An operator's revocation (`minthub-api stores revoke`). Raises `StoreNotFound`.
+
+    Other processes learn it from the store's status, which every SP-API call checks first.
+    """
+    store = await session.get(Store, store_id, with_for_update=True)
+    if store is None:
+        raise StoreNotFound()
+    if store.status != StoreStatus.revoked:
+        await mark_revoked(
+            session,
+            None,
+            store,
+            cause="operator_revoked",
+            actor=audit.SYSTEM,
+            reason=AuditReason.operator_action,
+            note=reason,
+        )
+    return store
 
 
 async def start_connect(
@@ -53,6 +147,45 @@ async def start_connect(
         details={"region": region.value, "flow": "website"},
     )
     return oauth.consent_url(settings, region, state)
+
+
+async def start_appstore_connect(
+    session: AsyncSession,
+    *,
+    user: User,
+    settings: Settings,
+    actor: audit.Actor,
+    amazon_callback_uri: str,
+    amazon_state: str,
+    selling_partner_id: str,
+    beta: bool,
+    region: Region | None,
+) -> str:
+    """Appstore-initiated flow (SPAPI-NOTES §2): answer Amazon's login URI with our state.
+
+    Returns the URL to send the browser to (Amazon's callback URI with `amazon_state`, our
+    `state` and `redirect_uri`). Raises `InvalidState` for a callback URI that is not Seller
+    Central's, or a malformed seller id.
+    """
+    found_region = oauth.appstore_region(settings, amazon_callback_uri, region)
+    if not SELLING_PARTNER_ID.match(selling_partner_id) or not amazon_state:
+        raise InvalidState("Amazon's sign-in request is incomplete; start again from Amazon")
+    state = await oauth.create_state(
+        session,
+        user_id=user.id,
+        region=found_region,
+        redirect_uri=settings.redirect_uri,
+        flow="appstore",
+        selling_partner_id=selling_partner_id,
+    )
+    audit.record(
+        session,
+        actor,
+        AuditAction.store_connect_started,
+        reason=AuditReason.authorization,
+        details={"region": found_region.value, "flow": "appstore"},
+    )
+    return oauth.appstore_redirect(settings, amazon_callback_uri, amazon_state, state, beta)
 
 
 async def complete_connect(
@@ -92,6 +225,9 @@ async def complete_connect(
     if not code or not selling_partner_id or not SELLING_PARTNER_ID.match(selling_partner_id):
         failed("missing_parameters")
         raise OAuthError("Amazon's answer is missing the authorization code or seller id")
+    if claimed.selling_partner_id and claimed.selling_partner_id != selling_partner_id:
+        failed("seller_mismatch")
+        raise OAuthError("Amazon authorized another seller than the one that started; start again")
 
     try:
         tokens = await amazon.lwa.exchange_code(code, claimed.redirect_uri)

@@ -18,7 +18,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from minthub_api.amazon import errors as amazon_errors_mod
 from minthub_api.amazon.auth import AccessTokenCache
 from minthub_api.amazon.client import SpApiCall, SpApiClient, StoreApi, StoreCredentials
-from minthub_api.amazon.lwa import LwaClient
 from minthub_api.amazon.regions import Region
 from minthub_api.audit import service as audit
 from minthub_api.audit.actions import AuditAction, AuditReason
@@ -38,6 +37,7 @@ from minthub_api.crypto.envelope import (
     store_associated_data,
 )
 from minthub_api.health.metrics import Metrics
+from minthub_api.stores.lwa import AppLwaClient
 from minthub_api.stores.models import Store, StoreCredential, StoreStatus
 from minthub_api.stores.repository import StoreRepository
 
@@ -49,7 +49,7 @@ class AmazonServices:
     """Per-process Amazon plumbing, created in the app lifespan (one httpx client)."""
 
     http: httpx.AsyncClient
-    lwa: LwaClient
+    lwa: AppLwaClient
     token_cache: AccessTokenCache
     client: SpApiClient
     key_provider: KeyProvider
@@ -144,12 +144,13 @@ def store_api(
 
 async def mark_revoked(
     session: AsyncSession,
-    amazon: AmazonServices,
+    amazon: AmazonServices | None,
     store: Store,
     *,
     cause: str,
     actor: audit.Actor,
     reason: AuditReason,
+    note: str | None = None,
 ) -> None:
     """Revoke: status, crypto-shred the refresh token, evict the access token, audit."""
     store.status = StoreStatus.revoked
@@ -158,14 +159,17 @@ async def mark_revoked(
     credential = await StoreRepository(session).get_credential(store.id)
     if credential is not None:
         await session.delete(credential)
-    amazon.token_cache.evict(str(store.id))
+    if amazon is not None:
+        # Other processes never use their cached token: every call checks the status first.
+        amazon.token_cache.evict(str(store.id))
+    details = {"cause": cause} | ({"note": note[:500]} if note else {})
     audit.record(
         session,
         actor,
         AuditAction.store_revoked,
         reason=reason,
         store_id=store.id,
-        details={"cause": cause},
+        details=details,
     )
     log.warning("store.revoked", store_id=str(store.id), cause=cause)
 
