@@ -36,13 +36,14 @@ def wait_until_up(url: str, proc: subprocess.Popen[bytes]) -> None:
 
 @pytest.fixture(scope="module")
 def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
-    sim_port, api_port = free_port(), free_port()
+    sim_port, api_port, api2_port = free_port(), free_port(), free_port()
     logs = tmp_path_factory.mktemp("e2e-logs")
     api_tmp = tmp_path_factory.mktemp("e2e-api-tmp")
     with (
         temporary_database("minthub_e2e") as db_url,
         (logs / "simulator.log").open("wb") as sim_log,
         (logs / "api.log").open("wb") as api_log,
+        (logs / "api2.log").open("wb") as api2_log,
     ):
         env = {
             **os.environ,
@@ -80,14 +81,25 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
                 stdout=api_log,
                 stderr=subprocess.STDOUT,
             ),
+            # A second API process on the same database: what one process decides (a
+            # revocation), the other must honour at once.
+            subprocess.Popen(
+                [str(BIN), "serve", "--port", str(api2_port)],
+                env={**env, "TMPDIR": str(api_tmp)},
+                stdout=api2_log,
+                stderr=subprocess.STDOUT,
+            ),
         ]
         try:
             wait_until_up(f"http://127.0.0.1:{sim_port}/_sim/calls", procs[0])
             wait_until_up(f"http://127.0.0.1:{api_port}/api/v1/health", procs[1])
+            wait_until_up(f"http://127.0.0.1:{api2_port}/api/v1/health", procs[2])
             yield {
                 "api": f"http://127.0.0.1:{api_port}",
                 "sim": f"http://127.0.0.1:{sim_port}",
+                "api2": f"http://127.0.0.1:{api2_port}",
                 "api_log": str(logs / "api.log"),
+                "api2_log": str(logs / "api2.log"),
                 "api_tmp": str(api_tmp),
                 "database_url": db_url,
             }

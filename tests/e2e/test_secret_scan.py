@@ -39,7 +39,11 @@ def sim_calls(sim: httpx.Client, spid: str) -> int:
 
 
 def test_full_life_leaves_no_secret_in_clear(stack: dict[str, str]) -> None:
-    with httpx.Client(base_url=stack["api"]) as api, httpx.Client(base_url=stack["sim"]) as sim:
+    with (
+        httpx.Client(base_url=stack["api"]) as api,
+        httpx.Client(base_url=stack["api2"]) as api2,
+        httpx.Client(base_url=stack["sim"]) as sim,
+    ):
         assert (
             api.post(
                 "/api/v1/auth/login", json={"email": DEMO_EMAIL, "password": DEMO_PASSWORD}
@@ -61,11 +65,16 @@ def test_full_life_leaves_no_secret_in_clear(stack: dict[str, str]) -> None:
         assert api.get(f"/api/v1/stores/{store}/orders?days=30").status_code == 200
         assert connect(api, sim, "A1SCANSELLER01") == store  # renewal: same store
         assert api.get(f"/api/v1/stores/{store}/inventory").status_code == 200
+        # The second API process has served this store too, so it holds an access token.
+        api2.cookies = api.cookies
+        assert api2.get(f"/api/v1/stores/{store}/inventory").status_code == 200
         before = sim_calls(sim, "A1SCANSELLER01")
         assert api.delete(f"/api/v1/stores/{store}/authorization").status_code == 200
-        for path in ("inventory", "orders"):
-            assert api.get(f"/api/v1/stores/{store}/{path}").status_code == 409
-        assert sim_calls(sim, "A1SCANSELLER01") == before  # zero calls after revocation
+        for client in (api, api2):
+            for path in ("inventory", "orders"):
+                refused = client.get(f"/api/v1/stores/{store}/{path}")
+                assert refused.status_code == 409, (client.base_url, path)
+        assert sim_calls(sim, "A1SCANSELLER01") == before  # zero calls from any process
 
         # A second store that the seller revokes on Amazon's side.
         other = connect(api, sim, "A1SCANSELLER02")
@@ -92,7 +101,11 @@ def test_full_life_leaves_no_secret_in_clear(stack: dict[str, str]) -> None:
         capture_output=True,
         check=True,
     ).stdout
-    haystacks: dict[str, bytes] = {"pg_dump": dump, "api.log": Path(stack["api_log"]).read_bytes()}
+    haystacks: dict[str, bytes] = {
+        "pg_dump": dump,
+        "api.log": Path(stack["api_log"]).read_bytes(),
+        "api2.log": Path(stack["api2_log"]).read_bytes(),
+    }
     for file in Path(stack["api_tmp"]).rglob("*"):
         if file.is_file():
             haystacks[str(file)] = file.read_bytes()
