@@ -15,6 +15,7 @@ demo: setup
 lint: setup
 	$(UV) run ruff check src tests scripts bench
 	$(UV) run mypy
+	$(UV) run hadolint Dockerfile
 
 test: setup lint
 	$(UV) run pytest
