@@ -1,4 +1,4 @@
-"""`minthub-api`: serve, demo, migrate, users, simulate-amazon, keys."""
+"""`minthub-api`: serve, demo, migrate, users, simulate-amazon, keys, audit."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ from typing import Annotated, Any
 import typer
 import uvicorn
 
+from minthub_api.audit.commands import audit_app
 from minthub_api.core.settings import ConfigurationError, Settings
 
 app = typer.Typer(
@@ -25,6 +26,7 @@ users_app = typer.Typer(help="Manage user accounts.", no_args_is_help=True)
 keys_app = typer.Typer(help="Key-encryption keys for stored refresh tokens.", no_args_is_help=True)
 app.add_typer(users_app, name="users")
 app.add_typer(keys_app, name="keys")
+app.add_typer(audit_app, name="audit")
 
 DEMO_EMAIL = "demo@minthub.example"
 DEMO_PASSWORD = "mint-walkthrough-2026"  # noqa: S105 - local demo user, printed on start

@@ -68,6 +68,10 @@ class Settings(BaseSettings):
     # Sessions.
     session_ttl_hours: int = Field(default=12, ge=1, le=24 * 30)
 
+    # Audit trail: events older than this many months are removed by `minthub-api audit
+    # retention` (up to a signed checkpoint). Amazon requires at least 12 months.
+    audit_retention_months: int = Field(default=13, ge=12, le=1200)
+
     # Logging.
     log_level: str = "INFO"
     log_format: LogFormat = LogFormat.auto
