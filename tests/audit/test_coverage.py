@@ -38,7 +38,7 @@ async def test_simulator_call_count_equals_spapi_audit_events(
         assert r.status_code < 300
     cursor = None
     while True:
-        params = {"cursor": cursor} if cursor else {}
+        params: dict[str, str] = {"cursor": cursor} if cursor else {}
         r = await user_client.get(f"/api/v1/stores/{sid}/inventory", params=params)
         assert r.status_code == 200, r.text
         cursor = r.json()["next_cursor"]
