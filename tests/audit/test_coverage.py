@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from collections import Counter
 
@@ -9,7 +10,9 @@ import httpx
 from fastapi import FastAPI
 from sqlalchemy import select
 
+from minthub_api.audit.integrity import signing_keys, verify
 from minthub_api.audit.models import AuditEvent
+from minthub_api.core.settings import Settings
 from tests.conftest import connect_store
 
 
@@ -88,3 +91,24 @@ async def test_token_refresh_failure_is_audited(
     assert failure.reason == "user_view"
     [revoked] = await _events(app, sid, "store_revoked")
     assert revoked.details["cause"] == "lwa_invalid_grant" and revoked.seq > failure.seq
+
+
+async def test_concurrent_requests_for_one_store_keep_its_chain_intact(
+    app: FastAPI, settings: Settings, user_client: httpx.AsyncClient, sim_http: httpx.AsyncClient
+) -> None:
+    store = await connect_store(user_client, sim_http)
+    sid = uuid.UUID(str(store["id"]))
+    answers = await asyncio.gather(
+        *(user_client.get(f"/api/v1/stores/{sid}/inventory") for _ in range(8)),
+        *(user_client.get(f"/api/v1/stores/{sid}/orders?limit=5") for _ in range(4)),
+    )
+    assert all(r.status_code == 200 for r in answers), [r.text for r in answers]
+    async with app.state.sessionmaker() as session:
+        [report] = await verify(session, signing_keys(settings), store_id=sid, only_store=True)
+        seqs = (
+            await session.scalars(
+                select(AuditEvent.seq).where(AuditEvent.store_id == sid).order_by(AuditEvent.seq)
+            )
+        ).all()
+    assert report.broken is None
+    assert list(seqs) == list(range(1, len(seqs) + 1)) and report.events == len(seqs) >= 24
