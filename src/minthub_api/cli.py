@@ -1,4 +1,4 @@
-"""`minthub-api`: serve, demo, migrate, users, simulate-amazon, keys."""
+"""`minthub-api`: serve, demo, migrate, users, simulate-amazon, keys, audit."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ from typing import Annotated, Any
 import typer
 import uvicorn
 
+from minthub_api.audit.commands import audit_app
 from minthub_api.core.settings import ConfigurationError, Settings
 
 app = typer.Typer(
@@ -27,6 +28,7 @@ app.add_typer(users_app, name="users")
 stores_app = typer.Typer(help="Operate on connected stores.", no_args_is_help=True)
 app.add_typer(keys_app, name="keys")
 app.add_typer(stores_app, name="stores")
+app.add_typer(audit_app, name="audit")
 
 DEMO_EMAIL = "demo@minthub.example"
 DEMO_PASSWORD = "mint-walkthrough-2026"  # noqa: S105 - local demo user, printed on start

@@ -46,9 +46,14 @@ class SpApiCall:
     request_id: str | None
     duration_ms: float
     error_code: str | None  # Amazon's first error code, or the network error's class name
+    marketplace_ids: tuple[str, ...] = ()  # the marketplaces the call asked about
+    records: int | None = None  # records in a 2xx answer (list length; 1 for one resource)
 
 
 CallHook = Callable[[SpApiCall], Awaitable[None]]
+# Called with the exception when refreshing the store's access token at LWA fails (the caller
+# that ran the refresh reports it; callers waiting on the same refresh share it silently).
+RefreshFailedHook = Callable[[Exception], Awaitable[None]]
 
 
 @dataclass(frozen=True)
@@ -94,6 +99,33 @@ def _parse_rate(value: str | None) -> float | None:
     except ValueError:
         return None
     return rate if rate is not None and math.isfinite(rate) and rate > 0 else None
+
+
+def _marketplace_ids(params: Mapping[str, Any] | None) -> tuple[str, ...]:
+    value = (params or {}).get("marketplaceIds") or (params or {}).get("marketplaceId")
+    if isinstance(value, str):
+        return tuple(v for v in value.split(",") if v)
+    if isinstance(value, Sequence):
+        return tuple(str(v) for v in value)
+    return ()
+
+
+def _record_count(body: Any) -> int | None:
+    """How many records a successful answer carries: the first list in the payload (e.g.
+    `payload.inventorySummaries`, `orders`), or 1 for a single resource (e.g. `order`)."""
+    if isinstance(body, list):
+        return len(body)
+    if not isinstance(body, Mapping):
+        return None
+    payload = body.get("payload", body)
+    if isinstance(payload, list):
+        return len(payload)
+    if isinstance(payload, Mapping):
+        for value in payload.values():
+            if isinstance(value, list):
+                return len(value)
+        return 1 if payload else 0
+    return None
 
 
 def _token_rejected(errors: Sequence[Mapping[str, Any]]) -> bool:
@@ -157,9 +189,13 @@ class SpApiClient:
         return region.sandbox_endpoint if self._sandbox else region.endpoint
 
     def for_store(
-        self, credentials: StoreCredentials, *, on_call: CallHook | None = None
+        self,
+        credentials: StoreCredentials,
+        *,
+        on_call: CallHook | None = None,
+        on_refresh_failed: RefreshFailedHook | None = None,
     ) -> StoreApi:
-        return StoreApi(self, credentials, on_call)
+        return StoreApi(self, credentials, on_call, on_refresh_failed)
 
     def _backoff(self, attempt: int) -> float:
         return full_jitter(attempt, base=self._backoff_base, cap=self._backoff_cap, rand=self._rand)
@@ -169,11 +205,16 @@ class StoreApi:
     """SP-API access for one store. Services get one of these and never see a token."""
 
     def __init__(
-        self, client: SpApiClient, credentials: StoreCredentials, on_call: CallHook | None
+        self,
+        client: SpApiClient,
+        credentials: StoreCredentials,
+        on_call: CallHook | None,
+        on_refresh_failed: RefreshFailedHook | None = None,
     ) -> None:
         self._client = client
         self._credentials = credentials
         self._on_call = on_call
+        self._on_refresh_failed = on_refresh_failed
 
     def __repr__(self) -> str:
         c = self._credentials
@@ -191,7 +232,12 @@ class StoreApi:
         creds, lwa = self._credentials, self._client._lwa
 
         async def refresher() -> AccessToken:
-            return await lwa.refresh(await creds.load_refresh_token())
+            refresh_token = await creds.load_refresh_token()
+            try:
+                return await lwa.refresh(refresh_token)
+            except Exception as exc:
+                await self._emit_refresh_failed(exc)
+                raise
 
         return await self._client._token_cache.get(creds.key, refresher)
 
@@ -203,6 +249,14 @@ class StoreApi:
         except Exception:
             # Recording a call must never break the call itself.
             log.warning("amazon.sp_api.on_call_failed operation=%s", call.operation, exc_info=True)
+
+    async def _emit_refresh_failed(self, exc: Exception) -> None:
+        if self._on_refresh_failed is None:
+            return
+        try:
+            await self._on_refresh_failed(exc)
+        except Exception:
+            log.warning("amazon.lwa.on_refresh_failed_failed", exc_info=True)
 
     async def request(
         self,
@@ -226,6 +280,7 @@ class StoreApi:
         query = encode_query(params)
         url = c.base_url(creds.region) + path + (f"?{query}" if query else "")
         key = (creds.selling_partner_id, creds.region.value, operation)
+        marketplaces = _marketplace_ids(params)
         rate, burst = usage_plan(operation)
         attempt, reauthorized = 0, False
         while True:
@@ -246,7 +301,9 @@ class StoreApi:
                 network_error = type(exc).__name__
             if resp is None:
                 ms = (c._timer() - started) * 1000
-                await self._emit(SpApiCall(operation, method, path, None, None, ms, network_error))
+                await self._emit(
+                    SpApiCall(operation, method, path, None, None, ms, network_error, marketplaces)
+                )
                 if attempt >= c._max_retries:
                     # Raised outside the `except` so the httpx exception, which holds the
                     # request and its token header, is not chained as __context__.
@@ -268,7 +325,12 @@ class StoreApi:
             body = _json_body(resp)
             errors = _error_list(body) if status >= 400 else []
             code = str(errors[0].get("code")) if errors and errors[0].get("code") else None
-            await self._emit(SpApiCall(operation, method, path, status, request_id, ms, code))
+            records = _record_count(body) if 200 <= status < 300 else 0
+            await self._emit(
+                SpApiCall(
+                    operation, method, path, status, request_id, ms, code, marketplaces, records
+                )
+            )
 
             if 200 <= status < 300:
                 return SpApiResponse(status, body, request_id, rate_limit)

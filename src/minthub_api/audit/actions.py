@@ -1,31 +1,55 @@
-"""The closed vocabularies of the audit trail: actions (`noun_verb`) and reasons."""
+"""The closed vocabularies of the audit trail: actions (`noun_verb`) and reasons.
+
+Features still being built use the action names reserved here (README "Audit trail: event
+catalogue" says which details each carries); add a name here rather than inventing one at the
+call site, and never put free text in `reason`.
+"""
 
 from enum import StrEnum
 
 
 class AuditAction(StrEnum):
-    spapi_call = "spapi_call"
-    store_data_read = "store_data_read"
+    # Amazon data access.
+    spapi_call = "spapi_call"  # one per HTTP attempt: operation, status, request id, records
+    store_data_read = "store_data_read"  # a read of store data through our API/UI: endpoint, rows
+    audit_exported = "audit_exported"  # an export of the audit trail: format, range, rows
+    audit_retention_applied = "audit_retention_applied"  # cutoff, chains, removed
+    # Authorization (grants) of a store.
     store_connect_started = "store_connect_started"
-    store_connected = "store_connected"
-    store_reauthorized = "store_reauthorized"
+    store_connected = "store_connected"  # authorization granted
+    store_reauthorized = "store_reauthorized"  # authorization renewed
     store_connect_failed = "store_connect_failed"
-    store_revoked = "store_revoked"
+    store_revoked = "store_revoked"  # authorization revoked; details.cause
+    token_refresh_failed = "token_refresh_failed"  # noqa: S105 - LWA refresh refused or unavailable
+    # Keys.
+    key_rotated = "key_rotated"  # reserved: KEK rotation (details.old_key_id, new_key_id)
+    # People and access.
+    membership_added = "membership_added"  # details.user_id, role
+    membership_role_changed = "membership_role_changed"  # reserved: details.user_id, old, new
+    membership_removed = "membership_removed"  # reserved: details.user_id, role
+    api_token_created = "api_token_created"  # noqa: S105 - reserved: details.token_id (never the token)
+    api_token_revoked = "api_token_revoked"  # noqa: S105 - reserved: details.token_id
     user_signed_in = "user_signed_in"
     user_sign_in_failed = "user_sign_in_failed"
     user_signed_out = "user_signed_out"
     user_created = "user_created"
+    mfa_enabled = "mfa_enabled"  # reserved
+    mfa_disabled = "mfa_disabled"  # reserved
+    mfa_recovery_used = "mfa_recovery_used"  # reserved
+    beta_decision_recorded = "beta_decision_recorded"  # reserved: details.feature, decision
 
 
 class AuditReason(StrEnum):
-    user_view = "user_view"
-    authorization = "authorization"
+    user_view = "user_view"  # a person looked at it
+    scheduled_sync = "scheduled_sync"  # a background job
+    manual_refresh = "manual_refresh"  # a person asked for fresh data
+    health_check = "health_check"  # connectivity checks
+    authorization = "authorization"  # connecting, renewing, revoking a store
     sign_in = "sign_in"
-    manual_refresh = "manual_refresh"
-    scheduled_sync = "scheduled_sync"
-    health_check = "health_check"
     export = "export"
-    operator_action = "operator_action"
+    operator_action = "operator_action"  # CLI / administrators
+    retention = "retention"  # the retention job
+    security = "security"  # MFA, API tokens, keys, memberships
 
 
 class ActorType(StrEnum):

@@ -2,9 +2,10 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
+from enum import StrEnum
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, field_serializer
 
 
 class AuditEventRead(BaseModel):
@@ -22,3 +23,15 @@ class AuditEventRead(BaseModel):
     status_code: int | None
     request_id: str | None
     details: dict[str, Any]
+    seq: int
+    prev_hash: bytes
+    hash: bytes
+
+    @field_serializer("prev_hash", "hash")
+    def _hex(self, value: bytes) -> str:
+        return value.hex()
+
+
+class ExportFormat(StrEnum):
+    csv = "csv"
+    jsonl = "jsonl"

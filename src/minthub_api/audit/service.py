@@ -1,24 +1,35 @@
-"""Recording and reading audit events.
+"""Recording, reviewing and exporting audit events.
 
 `record()` adds the event to the caller's session, so it commits or rolls back together with
-the work it describes. It never flushes or commits on its own.
+the work it describes. It never flushes or commits on its own; the database assigns the event's
+place in its store's hash chain on insert (see `audit/chain.py`). Details are scrubbed with the
+log redaction rules before they are stored: no token, code, secret, password or e-mail address.
 """
 
 from __future__ import annotations
 
+import csv
+import hashlib
+import io
+import json
 import uuid
-from dataclasses import dataclass
+from collections.abc import AsyncIterator
+from dataclasses import asdict, dataclass, replace
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from minthub_api.audit.actions import ActorType, AuditAction, AuditReason
 from minthub_api.audit.models import AuditEvent
-from minthub_api.audit.repository import AuditRepository
-from minthub_api.audit.schemas import AuditEventRead
-from minthub_api.core.errors import InvalidCursor
+from minthub_api.audit.repository import AuditFilters, AuditRepository
+from minthub_api.audit.schemas import AuditEventRead, ExportFormat
+from minthub_api.auth.models import User
+from minthub_api.core.db import utcnow
+from minthub_api.core.errors import InvalidCursor, StoreNotFound
+from minthub_api.core.logging import redact_mapping
 from minthub_api.core.pagination import Page, decode_cursor, encode_cursor
+from minthub_api.stores.repository import StoreRepository
 
 
 @dataclass(frozen=True)
@@ -52,42 +63,192 @@ def record(
     status_code: int | None = None,
     details: dict[str, Any] | None = None,
 ) -> AuditEvent:
+    """Add one event to the session (committed with the caller's transaction).
+
+    `action` and `reason` are closed vocabularies (`audit/actions.py`); anything else raises
+    ValueError, so free text cannot slip in.
+    """
     event = AuditEvent(
-        actor_type=actor.type,
+        actor_type=ActorType(actor.type),
         actor_id=actor.id,
         store_id=store_id,
-        action=action,
-        reason=reason,
+        action=AuditAction(action),
+        reason=AuditReason(reason),
         operation=operation,
         amazon_request_id=amazon_request_id,
         status_code=status_code,
         request_id=actor.request_id,
-        details=details or {},
+        details=redact_mapping(details or {}),
     )
     session.add(event)
     return event
 
 
+def _scope(kind: str, filters: AuditFilters) -> str:
+    """Bind a cursor to the list and the filters it came from."""
+    raw = json.dumps(
+        {k: str(v) if v is not None else None for k, v in asdict(filters).items()},
+        sort_keys=True,
+    )
+    return f"{kind}:{hashlib.sha256(raw.encode()).hexdigest()[:24]}"
+
+
 async def list_events(
     session: AsyncSession,
     *,
-    store_ids: list[uuid.UUID],
+    filters: AuditFilters,
     scope: str,
     cursor: str | None,
     limit: int,
 ) -> Page[AuditEventRead]:
-    """Newest first. `scope` binds the cursor to the list it came from."""
+    """Newest first. `scope` and the filters bind the cursor to the list it came from."""
+    bound_scope = _scope(scope, filters)
     before: tuple[datetime, int] | None = None
     if cursor:
-        data = decode_cursor(cursor, scope)
+        data = decode_cursor(cursor, bound_scope)
         try:
             before = (datetime.fromisoformat(data["t"]), int(data["i"]))
         except (KeyError, TypeError, ValueError):
             raise InvalidCursor() from None
-    rows = await AuditRepository(session).list_for_stores(store_ids, before=before, limit=limit + 1)
+    rows = await AuditRepository(session).list(filters, before=before, limit=limit + 1)
     items = [AuditEventRead.model_validate(row) for row in rows[:limit]]
     next_cursor = None
     if len(rows) > limit:
         last = rows[limit - 1]
-        next_cursor = encode_cursor(scope, {"t": last.occurred_at.isoformat(), "i": last.id})
+        next_cursor = encode_cursor(bound_scope, {"t": last.occurred_at.isoformat(), "i": last.id})
     return Page[AuditEventRead](items=items, next_cursor=next_cursor)
+
+
+@dataclass(frozen=True)
+class PreparedExport:
+    filters: AuditFilters
+    format: ExportFormat
+    rows: int
+
+    @property
+    def media_type(self) -> str:
+        return (
+            "text/csv; charset=utf-8" if self.format == ExportFormat.csv else "application/x-ndjson"
+        )
+
+    @property
+    def filename(self) -> str:
+        since = self.filters.since.strftime("%Y%m%dT%H%M%SZ") if self.filters.since else "start"
+        until = self.filters.until.strftime("%Y%m%dT%H%M%SZ") if self.filters.until else "now"
+        return f"audit-events_{since}_{until}.{self.format.value}"
+
+
+async def prepare_export(
+    session: AsyncSession,
+    actor: Actor,
+    *,
+    filters: AuditFilters,
+    fmt: ExportFormat,
+    endpoint: str,
+) -> PreparedExport:
+    """Pin the export to the events that exist now, count them and audit the export itself.
+
+    Audits one `audit_exported` event per store exported (a store-less one for an admin's
+    export of every store), committed before the first byte is streamed.
+    """
+    now = utcnow()
+    repo = AuditRepository(session)
+    pinned = replace(
+        filters,
+        until=min(filters.until, now) if filters.until else now,
+        max_id=await repo.max_id(),
+    )
+    rows = await repo.count(pinned)
+    details = {
+        "endpoint": endpoint,
+        "format": fmt.value,
+        "since": pinned.since.isoformat() if pinned.since else None,
+        "until": pinned.until.isoformat() if pinned.until else None,
+        "rows": rows,
+        "filters": {
+            k: str(v)
+            for k, v in asdict(filters).items()
+            if v is not None and k not in ("store_ids", "since", "until", "max_id")
+        },
+    }
+    targets: list[uuid.UUID | None] = (
+        list(pinned.store_ids) if pinned.store_ids is not None else [None]
+    )
+    for store_id in targets:
+        record(
+            session,
+            actor,
+            AuditAction.audit_exported,
+            reason=AuditReason.export,
+            store_id=store_id,
+            details=details,
+        )
+    return PreparedExport(filters=pinned, format=fmt, rows=rows)
+
+
+CSV_COLUMNS = (
+    "id",
+    "occurred_at",
+    "store_id",
+    "seq",
+    "actor_type",
+    "actor_id",
+    "action",
+    "reason",
+    "operation",
+    "amazon_request_id",
+    "status_code",
+    "request_id",
+    "details",
+    "prev_hash",
+    "hash",
+)
+
+
+def _csv_cell(value: Any) -> str:
+    text = "" if value is None else str(value)
+    # Spreadsheet formula injection: a cell starting with = + - @ would be evaluated.
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+async def stream_export(
+    sessionmaker: async_sessionmaker[AsyncSession], export: PreparedExport
+) -> AsyncIterator[bytes]:
+    """The export's bytes, oldest event first, read through a server-side cursor."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    if export.format == ExportFormat.csv:
+        writer.writerow(CSV_COLUMNS)
+    async with sessionmaker() as session, session.begin():
+        chunk: list[str] = []
+        async for event in AuditRepository(session).stream(export.filters):
+            data = AuditEventRead.model_validate(event).model_dump(mode="json")
+            if export.format == ExportFormat.csv:
+                data["details"] = json.dumps(data["details"], sort_keys=True)
+                writer.writerow([_csv_cell(data[c]) for c in CSV_COLUMNS])
+            else:
+                chunk.append(json.dumps(data, sort_keys=True) + "\n")
+            if buffer.tell() > 64_000 or len(chunk) >= 200:
+                yield (buffer.getvalue() + "".join(chunk)).encode()
+                buffer.seek(0)
+                buffer.truncate()
+                chunk.clear()
+        rest = buffer.getvalue() + "".join(chunk)
+        if rest:
+            yield rest.encode()
+
+
+async def visible_store_ids(
+    session: AsyncSession, user: User, store_id: uuid.UUID | None
+) -> list[uuid.UUID] | None:
+    """The stores `user` may review: an admin any store (None = all, store-less events too),
+    anyone else the stores they are a member of. Raises `StoreNotFound` for a store the user
+    may not see (the same 404 as a store that does not exist)."""
+    if user.is_admin:
+        return None if store_id is None else [store_id]
+    mine = await StoreRepository(session).store_ids_for_user(user.id)
+    if store_id is None:
+        return mine
+    if store_id not in mine:
+        raise StoreNotFound()
+    return [store_id]

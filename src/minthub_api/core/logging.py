@@ -25,16 +25,68 @@ SENSITIVE_KEYS = re.compile(
 # LWA tokens start with Atza| (access) and Atzr| (refresh); mask them wherever they appear.
 TOKEN_PATTERN = re.compile(r"Atz[ar]\|[A-Za-z0-9\-_.~+/=|]+")
 SAFE_KEYS = {"status_code", "error_code", "code_name", "request_id", "amazon_request_id"}
+# Secrets inside free text: `name=value` pairs (URLs, form bodies, "key: value" headers) whose
+# name is sensitive, bearer credentials, and e-mail addresses (personal data).
+SECRET_PAIR = re.compile(
+    r"(?P<name>[A-Za-z0-9_\-]*(?:token|secret|password|passwd|code|state|authorization|cookie)"
+    r"[A-Za-z0-9_\-]*)(?P<sep>\"?\s*[=:]\s*\"?)(?P<value>[^\s&\"',;}]+)",
+    re.I,
+)
+BEARER = re.compile(r"(Bearer|Basic)\s+[A-Za-z0-9\-_.~+/=]+", re.I)
+EMAIL = re.compile(r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9.\-]+\.[A-Za-z]{2,}")
+# Exact values we know are secret (LWA client secret, KEK, ...): masked wherever they appear.
+_known_secrets: set[str] = set()
+
+
+def register_secret(value: str) -> None:
+    """Mask `value` in every log line from now on (values under 8 characters are ignored)."""
+    if len(value) >= 8:
+        _known_secrets.add(value)
+
+
+def scrub_text(value: str) -> str:
+    """Mask tokens, `secret=...` pairs, bearer credentials, e-mails and known secrets."""
+    for secret in _known_secrets:
+        if secret in value:
+            value = value.replace(secret, "[redacted]")
+    value = TOKEN_PATTERN.sub("Atz*|[redacted]", value)
+    value = BEARER.sub(r"\1 [redacted]", value)
+    value = SECRET_PAIR.sub(
+        lambda m: (
+            m.group(0)
+            if m.group("name").lower() in SAFE_KEYS
+            else f"{m.group('name')}{m.group('sep')}[redacted]"
+        ),
+        value,
+    )
+    return EMAIL.sub("[email]", value)
 
 
 def _redact_value(value: Any) -> Any:
     if isinstance(value, str):
-        return TOKEN_PATTERN.sub("Atz*|[redacted]", value)
+        return scrub_text(value)
+    if isinstance(value, dict):
+        return redact_mapping(value)
+    if isinstance(value, list | tuple):
+        return [_redact_value(v) for v in value]
     return value
+
+
+def redact_mapping(data: MutableMapping[str, Any]) -> dict[str, Any]:
+    """A copy of `data` with values of sensitive keys dropped and secrets masked in the rest."""
+    out: dict[str, Any] = {}
+    for key, value in data.items():
+        if key not in SAFE_KEYS and SENSITIVE_KEYS.search(str(key)):
+            out[key] = "[redacted]"
+        else:
+            out[key] = _redact_value(value)
+    return out
 
 
 def redact(_: Any, __: str, event_dict: MutableMapping[str, Any]) -> MutableMapping[str, Any]:
     for key in list(event_dict):
+        if key.startswith("_") or key == "exc_info":
+            continue  # structlog/stdlib internals (`_record`), rendered later and redacted again
         if key in ("event", "level", "timestamp", "logger") or key in SAFE_KEYS:
             event_dict[key] = _redact_value(event_dict[key])
             continue
@@ -60,8 +112,11 @@ def configure_logging(settings: Settings) -> None:
         structlog.processors.TimeStamper(fmt="iso", utc=True),
         redact,
     ]
+    for secret in (settings.lwa_client_secret, settings.token_kek):
+        register_secret(secret.get_secret_value())
+    # Redact again after tracebacks are rendered: exception messages can quote secrets.
     structlog.configure(
-        processors=[*shared, structlog.processors.format_exc_info, renderer],
+        processors=[*shared, structlog.processors.format_exc_info, redact, renderer],
         wrapper_class=structlog.make_filtering_bound_logger(
             logging.getLevelNamesMapping().get(settings.log_level.upper(), logging.INFO)
         ),
@@ -73,7 +128,12 @@ def configure_logging(settings: Settings) -> None:
     handler.setFormatter(
         structlog.stdlib.ProcessorFormatter(
             foreign_pre_chain=shared,
-            processors=[structlog.stdlib.ProcessorFormatter.remove_processors_meta, renderer],
+            processors=[
+                structlog.stdlib.ProcessorFormatter.remove_processors_meta,
+                structlog.processors.format_exc_info,
+                redact,
+                renderer,
+            ],
         )
     )
     root = logging.getLogger()

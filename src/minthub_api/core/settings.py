@@ -76,6 +76,9 @@ class Settings(BaseSettings):
 
     # Prometheus /metrics: bearer token required when set; loopback-only when empty.
     metrics_token: SecretStr = SecretStr("")
+    # Audit trail: events older than this many months are removed by `minthub-api audit
+    # retention` (up to a signed checkpoint). Amazon requires at least 12 months.
+    audit_retention_months: int = Field(default=13, ge=12, le=1200)
 
     # Logging.
     log_level: str = "INFO"

@@ -267,6 +267,14 @@ async def complete_connect(
         session.add(credential)
     if await repo.get_membership_row(store.id, user_id) is None:
         session.add(StoreMembership(store_id=store.id, user_id=user_id, role=StoreRole.owner))
+        audit.record(
+            session,
+            actor,
+            AuditAction.membership_added,
+            reason=AuditReason.authorization,
+            store_id=store.id,
+            details={"user_id": str(user_id), "role": StoreRole.owner.value},
+        )
     # A renewal must not keep serving the old authorization's access token.
     amazon.token_cache.evict(str(store.id))
     audit.record(

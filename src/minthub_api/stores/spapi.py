@@ -103,6 +103,7 @@ def store_api(
     if store.status != StoreStatus.connected:
         raise StoreRevoked()
     store_id = store.id
+    region = store.region
 
     async def load_refresh_token() -> str:
         token = await read_refresh_token(session, amazon.key_provider, store)
@@ -128,8 +129,26 @@ def store_api(
             details={
                 "method": call.method,
                 "path": call.path,
+                "region": region,
+                "marketplace_ids": list(call.marketplace_ids),
+                "records": call.records,
                 "duration_ms": round(call.duration_ms, 1),
                 "error_code": call.error_code,
+            },
+        )
+
+    async def on_refresh_failed(exc: Exception) -> None:
+        audit.record(
+            session,
+            actor,
+            AuditAction.token_refresh_failed,
+            reason=reason,
+            store_id=store_id,
+            details={
+                "region": region,
+                "error": type(exc).__name__,
+                "lwa_error": getattr(exc, "error", None),
+                "status_code": getattr(exc, "status_code", None),
             },
         )
 
@@ -139,7 +158,9 @@ def store_api(
         region=Region(store.region),
         load_refresh_token=load_refresh_token,
     )
-    return amazon.client.for_store(credentials, on_call=on_call)
+    return amazon.client.for_store(
+        credentials, on_call=on_call, on_refresh_failed=on_refresh_failed
+    )
 
 
 async def mark_revoked(
@@ -197,7 +218,7 @@ async def translate_amazon_errors(
     except errs.SpApiUnauthorized as exc:
         # A 403 is also what a missing role or a wrong region gets (SPAPI-NOTES §9.9), so it is
         # not proof of revocation: force a refresh, and only LWA's invalid_grant revokes.
-        if await _authorization_is_gone(session, amazon, store):
+        if await _authorization_is_gone(session, amazon, store, actor, reason):
             await mark_revoked(
                 session, amazon, store, cause="spapi_unauthorized", actor=actor, reason=reason
             )
@@ -227,7 +248,11 @@ async def translate_amazon_errors(
 
 
 async def _authorization_is_gone(
-    session: AsyncSession, amazon: AmazonServices, store: Store
+    session: AsyncSession,
+    amazon: AmazonServices,
+    store: Store,
+    actor: audit.Actor,
+    reason: AuditReason,
 ) -> bool:
     amazon.token_cache.evict(str(store.id))
     refresh_token = await read_refresh_token(session, amazon.key_provider, store)
@@ -235,10 +260,22 @@ async def _authorization_is_gone(
         return True
     try:
         await amazon.lwa.refresh(refresh_token)
-    except amazon_errors_mod.LwaInvalidGrant:
-        return True
-    except amazon_errors_mod.AmazonError:
-        return False  # can't tell now; don't revoke on a guess
+    except amazon_errors_mod.AmazonError as exc:
+        audit.record(
+            session,
+            actor,
+            AuditAction.token_refresh_failed,
+            reason=reason,
+            store_id=store.id,
+            details={
+                "region": store.region,
+                "error": type(exc).__name__,
+                "lwa_error": getattr(exc, "error", None),
+                "forced": True,  # the re-check after a 403, not a routine refresh
+            },
+        )
+        # Only invalid_grant proves the authorization is gone; otherwise don't revoke on a guess.
+        return isinstance(exc, amazon_errors_mod.LwaInvalidGrant)
     return False
 
 

@@ -1,0 +1,114 @@
+"""Coverage: every SP-API call the simulated Amazon saw for a store has its audit event."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from collections import Counter
+
+import httpx
+from fastapi import FastAPI
+from sqlalchemy import select
+
+from minthub_api.audit.integrity import signing_keys, verify
+from minthub_api.audit.models import AuditEvent
+from minthub_api.core.settings import Settings
+from tests.conftest import connect_store
+
+
+async def _events(app: FastAPI, store_id: object, action: str) -> list[AuditEvent]:
+    async with app.state.sessionmaker() as session:
+        rows = await session.scalars(
+            select(AuditEvent)
+            .where(AuditEvent.store_id == uuid.UUID(str(store_id)), AuditEvent.action == action)
+            .order_by(AuditEvent.seq)
+        )
+        return list(rows)
+
+
+async def test_simulator_call_count_equals_spapi_audit_events(
+    app: FastAPI, user_client: httpx.AsyncClient, sim_http: httpx.AsyncClient
+) -> None:
+    store = await connect_store(user_client, sim_http)
+    spid, sid = store["selling_partner_id"], store["id"]
+    # Retries, a refused token and pagination all make extra calls that must be audited.
+    faults = [
+        {"operation": "getInventorySummaries", "kind": "status", "status": 503, "count": 1},
+        {"operation": "searchOrders", "kind": "expired_token", "count": 1},
+    ]
+    for fault in faults:
+        r = await sim_http.post("/_sim/faults", json=fault | {"selling_partner_id": spid})
+        assert r.status_code < 300
+    cursor = None
+    while True:
+        params: dict[str, str] = {"cursor": cursor} if cursor else {}
+        r = await user_client.get(f"/api/v1/stores/{sid}/inventory", params=params)
+        assert r.status_code == 200, r.text
+        cursor = r.json()["next_cursor"]
+        if not cursor:
+            break
+    r = await user_client.get(f"/api/v1/stores/{sid}/orders", params={"days": 30, "limit": 20})
+    assert r.status_code == 200, r.text
+
+    seen = (await sim_http.get("/_sim/calls")).json()["spapi"][spid]
+    simulator = {op: c["calls"] for op, c in seen.items()}
+    events = await _events(app, sid, "spapi_call")
+    audited = Counter(e.operation for e in events)
+    assert dict(audited) == simulator
+    total = sum(simulator.values())
+    assert total == len(events) >= 5
+    print(f"coverage: simulator saw {total} SP-API calls, audit trail has {len(events)}")
+
+    statuses = Counter((e.operation, e.status_code) for e in events)
+    assert statuses[("getInventorySummaries", 503)] == 1
+    assert statuses[("searchOrders", 403)] == 1
+    for e in events:
+        assert e.reason in {"user_view", "authorization"}
+        assert e.amazon_request_id and e.details["region"] == "na"
+        assert e.details["duration_ms"] >= 0
+    inventory_ok = [
+        e for e in events if e.operation == "getInventorySummaries" and e.status_code == 200
+    ]
+    assert all(e.details["marketplace_ids"] == ["ATVPDKIKX0DER"] for e in inventory_ok)
+    assert sum(e.details["records"] for e in inventory_ok) == 120  # the simulated catalogue
+    reads = await _events(app, sid, "store_data_read")
+    assert sum(e.details["rows"] for e in reads if e.details["endpoint"] == "inventory") == 120
+
+
+async def test_token_refresh_failure_is_audited(
+    app: FastAPI, user_client: httpx.AsyncClient, sim_http: httpx.AsyncClient
+) -> None:
+    store = await connect_store(user_client, sim_http)
+    spid, sid = store["selling_partner_id"], store["id"]
+    assert (await sim_http.post(f"/_sim/sellers/{spid}/revoke")).status_code < 300
+    # No cached access token: the next call refreshes at LWA, which refuses.
+    app.state.amazon.token_cache.evict(str(sid))
+    r = await user_client.get(f"/api/v1/stores/{sid}/inventory")
+    assert r.status_code == 409 and r.json()["code"] == "store_revoked"
+    [failure] = await _events(app, sid, "token_refresh_failed")
+    assert failure.details["error"] == "LwaInvalidGrant"
+    assert failure.details["lwa_error"] == "invalid_grant"
+    assert failure.reason == "user_view"
+    [revoked] = await _events(app, sid, "store_revoked")
+    assert revoked.details["cause"] == "lwa_invalid_grant" and revoked.seq > failure.seq
+
+
+async def test_concurrent_requests_for_one_store_keep_its_chain_intact(
+    app: FastAPI, settings: Settings, user_client: httpx.AsyncClient, sim_http: httpx.AsyncClient
+) -> None:
+    store = await connect_store(user_client, sim_http)
+    sid = uuid.UUID(str(store["id"]))
+    answers = await asyncio.gather(
+        *(user_client.get(f"/api/v1/stores/{sid}/inventory") for _ in range(8)),
+        *(user_client.get(f"/api/v1/stores/{sid}/orders?limit=5") for _ in range(4)),
+    )
+    assert all(r.status_code == 200 for r in answers), [r.text for r in answers]
+    async with app.state.sessionmaker() as session:
+        [report] = await verify(session, signing_keys(settings), store_id=sid, only_store=True)
+        seqs = (
+            await session.scalars(
+                select(AuditEvent.seq).where(AuditEvent.store_id == sid).order_by(AuditEvent.seq)
+            )
+        ).all()
+    assert report.broken is None
+    assert list(seqs) == list(range(1, len(seqs) + 1)) and report.events == len(seqs) >= 24
