@@ -17,7 +17,8 @@ from minthub_api.amazon.auth import AccessTokenCache
 from minthub_api.amazon.client import SpApiClient
 from minthub_api.amazon.encoding import build_user_agent
 from minthub_api.amazon.lwa import LwaClient
-from minthub_api.amazon.throttle import InMemoryRateLimiter
+from minthub_api.amazon.throttle import InMemoryRateLimiter, RateLimiter
+from minthub_api.amazon.throttle_pg import PostgresRateLimiter
 from minthub_api.api import api_router
 from minthub_api.core.db import create_engine, create_sessionmaker
 from minthub_api.core.errors import PROBLEM_JSON, Problem, install_error_handlers
@@ -63,7 +64,10 @@ def _problem_openapi(app: FastAPI) -> Callable[[], dict[str, Any]]:
     return openapi
 
 
-def build_amazon(settings: Settings, http: httpx.AsyncClient) -> AmazonServices:
+def build_amazon(
+    settings: Settings, http: httpx.AsyncClient, engine: AsyncEngine | None = None
+) -> AmazonServices:
+    """With `engine`, usage-plan buckets live in PostgreSQL, shared by every process."""
     try:
         kek = settings.kek_bytes()
     except ValueError as exc:
@@ -75,15 +79,22 @@ def build_amazon(settings: Settings, http: httpx.AsyncClient) -> AmazonServices:
         client_secret=settings.lwa_client_secret.get_secret_value(),
     )
     token_cache = AccessTokenCache()
-    client = SpApiClient(
-        http,
-        lwa,
-        token_cache=token_cache,
-        rate_limiter=InMemoryRateLimiter(),
-        user_agent=build_user_agent("MintHubOperations", __version__),
-        endpoint_override=settings.spapi_endpoint,
-        sandbox=settings.spapi_sandbox,
+    limiter: RateLimiter = (
+        PostgresRateLimiter(engine) if engine is not None else InMemoryRateLimiter()
     )
+    try:
+        client = SpApiClient(
+            http,
+            lwa,
+            token_cache=token_cache,
+            rate_limiter=limiter,
+            user_agent=build_user_agent("MintHubOperations", __version__),
+            endpoint_override=settings.spapi_endpoint,
+            sandbox=settings.spapi_sandbox,
+            roles=settings.spapi_roles,
+        )
+    except ValueError as exc:  # an unknown role in MINTHUB_SPAPI_ROLES
+        raise ConfigurationError(f"MINTHUB_SPAPI_ROLES: {exc}") from exc
     provider = LocalKeyProvider({settings.token_kek_id: kek}, settings.token_kek_id)
     return AmazonServices(
         http=http, lwa=lwa, token_cache=token_cache, client=client, key_provider=provider
@@ -108,7 +119,7 @@ def create_app(settings: Settings | None = None, *, engine: AsyncEngine | None =
         app.state.sessionmaker = create_sessionmaker(db_engine)
         timeout = httpx.Timeout(settings.http_timeout_seconds, connect=10.0)
         async with httpx.AsyncClient(timeout=timeout, follow_redirects=False) as http:
-            app.state.amazon = build_amazon(settings, http)
+            app.state.amazon = build_amazon(settings, http, db_engine)
             try:
                 yield
             finally:

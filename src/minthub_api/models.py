@@ -1,5 +1,6 @@
 """Every domain's models in one metadata, for Alembic and tests."""
 
+from minthub_api.amazon.models import SpApiRateBucket
 from minthub_api.audit.models import AuditEvent
 from minthub_api.auth.models import User, UserSession
 from minthub_api.core.db import Base
@@ -9,6 +10,7 @@ __all__ = [
     "AuditEvent",
     "Base",
     "OAuthState",
+    "SpApiRateBucket",
     "Store",
     "StoreCredential",
     "StoreMembership",

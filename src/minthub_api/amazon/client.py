@@ -13,7 +13,7 @@ import logging
 import math
 import random
 import time
-from collections.abc import Awaitable, Callable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -21,6 +21,7 @@ from typing import Any
 import httpx
 
 from minthub_api.amazon import pii
+from minthub_api.amazon import roles as roles_mod
 from minthub_api.amazon._retry import Sleep, full_jitter, parse_retry_after
 from minthub_api.amazon.auth import AccessTokenCache
 from minthub_api.amazon.encoding import MAX_USER_AGENT_LENGTH, encode_query
@@ -28,6 +29,7 @@ from minthub_api.amazon.encoding import build_user_agent as build_user_agent  # 
 from minthub_api.amazon.errors import AmazonUnavailable, sp_api_error_for
 from minthub_api.amazon.lwa import AccessToken, LwaClient
 from minthub_api.amazon.regions import Region
+from minthub_api.amazon.scheduling import FairScheduler, Priority
 from minthub_api.amazon.throttle import RateLimiter, usage_plan
 
 log = logging.getLogger(__name__)
@@ -130,6 +132,8 @@ class SpApiClient:
         clock: Callable[[], datetime] = _utcnow,
         timer: Callable[[], float] = time.perf_counter,
         rand: Callable[[], float] = random.random,
+        roles: Iterable[str] | None = None,
+        scheduler: FairScheduler | None = None,
     ) -> None:
         if not user_agent or len(user_agent) > MAX_USER_AGENT_LENGTH:
             raise ValueError("user_agent must be 1-500 characters (use build_user_agent)")
@@ -147,6 +151,18 @@ class SpApiClient:
         self._clock = clock
         self._timer = timer
         self._rand = rand
+        # The SP-API roles declared for this application (MINTHUB_SPAPI_ROLES).
+        self.roles = (roles_mod.DEFAULT_ROLES if roles is None
+                      else roles_mod.parse_roles(roles))
+        self._scheduler = scheduler or FairScheduler()
+
+    @property
+    def http(self) -> httpx.AsyncClient:
+        return self._http
+
+    @property
+    def scheduler(self) -> FairScheduler:
+        return self._scheduler
 
     def __repr__(self) -> str:
         return f"SpApiClient(sandbox={self._sandbox!r}, override={self._endpoint_override!r})"
@@ -157,9 +173,14 @@ class SpApiClient:
         return region.sandbox_endpoint if self._sandbox else region.endpoint
 
     def for_store(
-        self, credentials: StoreCredentials, *, on_call: CallHook | None = None
+        self,
+        credentials: StoreCredentials,
+        *,
+        on_call: CallHook | None = None,
+        priority: Priority = Priority.interactive,
     ) -> StoreApi:
-        return StoreApi(self, credentials, on_call)
+        """`priority`: `interactive` for a person waiting, `background` for syncs."""
+        return StoreApi(self, credentials, on_call, priority)
 
     def _backoff(self, attempt: int) -> float:
         return full_jitter(attempt, base=self._backoff_base, cap=self._backoff_cap, rand=self._rand)
@@ -169,11 +190,25 @@ class StoreApi:
     """SP-API access for one store. Services get one of these and never see a token."""
 
     def __init__(
-        self, client: SpApiClient, credentials: StoreCredentials, on_call: CallHook | None
+        self,
+        client: SpApiClient,
+        credentials: StoreCredentials,
+        on_call: CallHook | None,
+        priority: Priority = Priority.interactive,
     ) -> None:
         self._client = client
         self._credentials = credentials
         self._on_call = on_call
+        self.priority = priority
+
+    @property
+    def client(self) -> SpApiClient:
+        return self._client
+
+    def check_report_type(self, report_type: str) -> None:
+        """Raise RoleNotEnabled unless a declared role grants `report_type` (no request)."""
+        roles_mod.check(f"report type {report_type}",
+                        roles_mod.roles_for_report_type(report_type), self._client.roles)
 
     def __repr__(self) -> str:
         c = self._credentials
@@ -220,8 +255,9 @@ class StoreApi:
         SpApiNotFound, SpApiBadRequest at once, AmazonUnavailable on network failure after
         retries, LwaError subclasses from the token refresh, PiiRequestRefused for PII requests.
         """
-        pii.check_request(path, params)
         c, creds = self._client, self._credentials
+        roles_mod.check(operation, roles_mod.roles_for_operation(operation), c.roles)
+        pii.check_request(path, params)
         method = method.upper()
         query = encode_query(params)
         url = c.base_url(creds.region) + path + (f"?{query}" if query else "")
@@ -241,7 +277,8 @@ class StoreApi:
             resp: httpx.Response | None = None
             network_error = ""
             try:
-                resp = await c._http.request(method, url, headers=headers, json=json)
+                async with c._scheduler.slot(creds.key, self.priority):
+                    resp = await c._http.request(method, url, headers=headers, json=json)
             except httpx.TransportError as exc:
                 network_error = type(exc).__name__
             if resp is None:
