@@ -38,7 +38,7 @@ class Sleeps:
 class TestPostgresRateLimiter:
     async def test_burst_then_reservations_at_the_rate(self, engine: AsyncEngine) -> None:
         sleeps = Sleeps()
-        limiter = PostgresRateLimiter(engine, sleep=sleeps)
+        limiter = PostgresRateLimiter(engine, sleep=sleeps, safety_margin=0)
         key = ("A1", "na", "getOrder")
         for _ in range(5):
             await limiter.acquire(key, rate=0.5, burst=3)
@@ -53,8 +53,8 @@ class TestPostgresRateLimiter:
         other_engine = create_async_engine(database_url)
         try:
             a_sleeps, b_sleeps = Sleeps(), Sleeps()
-            a = PostgresRateLimiter(engine, sleep=a_sleeps)
-            b = PostgresRateLimiter(other_engine, sleep=b_sleeps)
+            a = PostgresRateLimiter(engine, sleep=a_sleeps, safety_margin=0)
+            b = PostgresRateLimiter(other_engine, sleep=b_sleeps, safety_margin=0)
             key = ("A1", "na", "searchOrders")
             for limiter in (a, b, a, b):
                 await limiter.acquire(key, rate=0.0056, burst=2)
@@ -67,7 +67,7 @@ class TestPostgresRateLimiter:
 
     async def test_stores_and_operations_are_separate(self, engine: AsyncEngine) -> None:
         sleeps = Sleeps()
-        limiter = PostgresRateLimiter(engine, sleep=sleeps)
+        limiter = PostgresRateLimiter(engine, sleep=sleeps, safety_margin=0)
         for key in [("A1", "na", "getOrder"), ("A2", "na", "getOrder"), ("A1", "eu", "getOrder"),
                     ("A1", "na", "getReport")]:
             await limiter.acquire(key, rate=0.1, burst=1)
@@ -75,7 +75,7 @@ class TestPostgresRateLimiter:
 
     async def test_learned_rate_and_time_scale(self, engine: AsyncEngine) -> None:
         sleeps = Sleeps()
-        limiter = PostgresRateLimiter(engine, sleep=sleeps, time_scale=10)
+        limiter = PostgresRateLimiter(engine, sleep=sleeps, time_scale=10, safety_margin=0)
         key = ("A1", "na", "getOrderMetrics")
         await limiter.acquire(key, rate=0.5, burst=1)
         await limiter.update_rate(key, 2.0)
@@ -87,7 +87,7 @@ class TestPostgresRateLimiter:
         self, engine: AsyncEngine
     ) -> None:
         sleeps = Sleeps()
-        limiter = PostgresRateLimiter(engine, sleep=sleeps,
+        limiter = PostgresRateLimiter(engine, sleep=sleeps, safety_margin=0,
                                       application_plans={"getListingsItem": (1.0, 2)})
         for seller in ("A1", "A2", "A3"):
             await limiter.acquire((seller, "na", "getListingsItem"), rate=5, burst=10)
@@ -97,6 +97,14 @@ class TestPostgresRateLimiter:
             keys = set((await conn.execute(text(
                 "SELECT bucket_key FROM spapi_rate_buckets"))).scalars())
         assert "app|na|getListingsItem" in keys
+
+    async def test_safety_margin_shifts_the_schedule_once(self, engine: AsyncEngine) -> None:
+        sleeps = Sleeps()
+        limiter = PostgresRateLimiter(engine, sleep=sleeps, safety_margin=0.25)
+        for _ in range(4):
+            await limiter.acquire(("A1", "na", "getReport"), rate=2.0, burst=2)
+        # Reserve 0.5 token: the schedule moves once by 0.25 s (no drift afterwards).
+        assert sleeps.waits == [pytest.approx(w, abs=0.08) for w in (0.25, 0.75, 1.25)]
 
     async def test_rejects_nonsense_plans(self, engine: AsyncEngine) -> None:
         with pytest.raises(ValueError):

@@ -164,6 +164,10 @@ class SpApiClient:
     def scheduler(self) -> FairScheduler:
         return self._scheduler
 
+    @property
+    def rate_limiter(self) -> RateLimiter:
+        return self._limiter
+
     def __repr__(self) -> str:
         return f"SpApiClient(sandbox={self._sandbox!r}, override={self._endpoint_override!r})"
 

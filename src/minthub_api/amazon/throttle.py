@@ -52,6 +52,13 @@ APPLICATION_USAGE_PLANS: dict[str, tuple[float, int]] = {
 }
 APP_SCOPE = "app"
 
+# Headroom against network jitter. Amazon refills its bucket by the *arrival* times of our
+# requests: if request k+1 arrives a few ms "earlier" (relative to its send time) than request k,
+# Amazon finds 0.99 tokens and answers 429 although we paced exactly. Keeping a reserve of
+# `rate x SAFETY_MARGIN` tokens (at most burst - 1) shifts our schedule once by that margin
+# instead of risking a 429 on every request after the burst.
+SAFETY_MARGIN = 0.5  # seconds
+
 # Unknown operations get a cautious plan rather than none.
 DEFAULT_USAGE_PLAN: tuple[float, int] = (0.5, 1)
 _EPSILON = 1e-6
@@ -60,6 +67,11 @@ _MIN_SLEEP = 0.001
 
 def usage_plan(operation: str) -> tuple[float, int]:
     return USAGE_PLANS.get(operation, DEFAULT_USAGE_PLAN)
+
+
+def reserve_tokens(effective_rate: float, burst: int, margin: float) -> float:
+    """Tokens kept back so jitter of `margin` seconds cannot empty Amazon's bucket."""
+    return min(effective_rate * margin, max(burst - 1, 0))
 
 
 def application_key(key: tuple[str, ...]) -> tuple[str, ...] | None:
@@ -98,10 +110,12 @@ class InMemoryRateLimiter:
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
         time_scale: float = 1.0,
         application_plans: dict[str, tuple[float, int]] | None = None,
+        safety_margin: float = SAFETY_MARGIN,
     ) -> None:
         """`time_scale` multiplies every rate (a simulator running plans N times faster)."""
         if time_scale <= 0:
             raise ValueError("time_scale must be > 0")
+        self._margin = safety_margin
         self._clock = clock
         self._sleep = sleep
         self._scale = time_scale
@@ -137,10 +151,11 @@ class InMemoryRateLimiter:
                 self._refill(bucket, effective, burst)
                 # Tolerance and a minimum sleep: float clocks can leave 0.99999999999994
                 # tokens, and a sleep too short to move the clock would spin forever.
-                if bucket.tokens >= 1.0 - _EPSILON:
+                need = 1.0 + reserve_tokens(effective, burst, self._margin)
+                if bucket.tokens >= need - _EPSILON:
                     bucket.tokens = max(bucket.tokens - 1.0, 0.0)
                     break
-                await self._sleep(max((1.0 - bucket.tokens) / effective, _MIN_SLEEP))
+                await self._sleep(max((need - bucket.tokens) / effective, _MIN_SLEEP))
         app_key = application_key(key)
         if app_key is not None and app_key[2] in self._app_plans:
             app_rate, app_burst = self._app_plans[app_key[2]]

@@ -22,7 +22,12 @@ from collections.abc import Awaitable, Callable
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from minthub_api.amazon.throttle import APPLICATION_USAGE_PLANS, application_key
+from minthub_api.amazon.throttle import (
+    APPLICATION_USAGE_PLANS,
+    SAFETY_MARGIN,
+    application_key,
+    reserve_tokens,
+)
 
 _TAKE = text("""
 INSERT INTO spapi_rate_buckets AS b (bucket_key, tokens, updated_at, learned_rate)
@@ -57,11 +62,13 @@ class PostgresRateLimiter:
         time_scale: float = 1.0,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
         application_plans: dict[str, tuple[float, int]] | None = None,
+        safety_margin: float = SAFETY_MARGIN,
     ) -> None:
         if time_scale <= 0:
             raise ValueError("time_scale must be > 0")
         self._engine = engine
         self._scale = time_scale
+        self._margin = safety_margin
         self._sleep = sleep
         self._app_plans = (
             APPLICATION_USAGE_PLANS if application_plans is None else application_plans
@@ -74,8 +81,10 @@ class PostgresRateLimiter:
                 "key": bucket_key(key), "burst": float(burst), "rate": rate,
                 "scale": self._scale,
             })).one()
-        tokens, effective = float(row[0]), float(row[1])
-        return 0.0 if tokens >= 0 else -tokens / effective
+        balance, effective = float(row[0]), float(row[1])
+        # Our token is usable once the balance left behind has grown back to the reserve.
+        reserve = reserve_tokens(effective, burst, self._margin)
+        return max(0.0, (reserve - balance) / effective) if balance < reserve else 0.0
 
     async def acquire(self, key: tuple[str, ...], *, rate: float, burst: int) -> None:
         if rate <= 0 or burst < 1:
