@@ -41,7 +41,7 @@ US, JP = "ATVPDKIKX0DER", "A1VC38T7YXB528"
 
 @pytest.fixture
 async def api(simulator: RunningSimulator) -> AsyncIterator[StoreApi]:
-    async with httpx.AsyncClient(timeout=10) as http:
+    async with httpx.AsyncClient(timeout=2.5) as http:
         seller = "A" + secrets.token_hex(6).upper()
         refresh = await connect_seller(http, simulator.url, simulator.config, seller)
         lwa = LwaClient(http, token_url=f"{simulator.url}/auth/o2/token",
@@ -128,4 +128,13 @@ async def test_truncated_gzip_and_server_errors(
     with pytest.raises(SpApiServerError):
         await get_report(api, report_id)
     await fault(simulator, api, operation="getReport", kind="expired_token")
+    assert (await get_report(api, report_id)).report_id == report_id
+    # A 200 with a cut-off JSON body is retried; one that never heals is a server error.
+    await fault(simulator, api, operation="getReport", kind="malformed_json")
+    assert (await get_report(api, report_id)).report_id == report_id
+    await fault(simulator, api, operation="getReport", kind="malformed_json", count=5)
+    with pytest.raises(SpApiServerError, match="malformed"):
+        await get_report(api, report_id)
+    # A timeout longer than the client's is retried like a connection error.
+    await fault(simulator, api, operation="getReport", kind="timeout", seconds=4)
     assert (await get_report(api, report_id)).report_id == report_id

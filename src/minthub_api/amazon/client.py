@@ -26,7 +26,7 @@ from minthub_api.amazon._retry import Sleep, full_jitter, parse_retry_after
 from minthub_api.amazon.auth import AccessTokenCache
 from minthub_api.amazon.encoding import MAX_USER_AGENT_LENGTH, encode_query
 from minthub_api.amazon.encoding import build_user_agent as build_user_agent  # re-export
-from minthub_api.amazon.errors import AmazonUnavailable, sp_api_error_for
+from minthub_api.amazon.errors import AmazonUnavailable, SpApiServerError, sp_api_error_for
 from minthub_api.amazon.lwa import AccessToken, LwaClient
 from minthub_api.amazon.regions import Region
 from minthub_api.amazon.scheduling import FairScheduler, Priority
@@ -74,13 +74,16 @@ def _utcnow() -> datetime:
     return datetime.now(UTC)
 
 
+_MALFORMED = object()  # a body that isn't JSON
+
+
 def _json_body(resp: httpx.Response) -> Any:
     if not resp.content:
         return None
     try:
         return resp.json()
     except ValueError:
-        return None
+        return _MALFORMED
 
 
 def _error_list(body: Any) -> list[dict[str, Any]]:
@@ -307,12 +310,31 @@ class StoreApi:
             if rate_limit is not None:
                 await c._limiter.update_rate(key, rate_limit)
             body = _json_body(resp)
+            malformed = body is _MALFORMED
+            if malformed:
+                body = None
             errors = _error_list(body) if status >= 400 else []
             code = str(errors[0].get("code")) if errors and errors[0].get("code") else None
+            if malformed and status < 300:
+                code = "MalformedResponse"
             await self._emit(SpApiCall(operation, method, path, status, request_id, ms, code))
 
-            if 200 <= status < 300:
+            if 200 <= status < 300 and not malformed:
                 return SpApiResponse(status, body, request_id, rate_limit)
+            if 200 <= status < 300:
+                # A success whose body isn't JSON (cut off by a proxy or Amazon's edge): the data
+                # is unusable, but a retry usually gets a whole answer.
+                errors = [{"code": "MalformedResponse",
+                           "message": "Amazon's response body is not valid JSON."}]
+                if attempt < c._max_retries:
+                    attempt += 1
+                    await c._sleep(c._backoff(attempt))
+                    continue
+                raise SpApiServerError(
+                    f"SP-API {operation} answered HTTP {status} with a malformed body "
+                    f"after {attempt + 1} attempts",
+                    status_code=status, errors=errors, request_id=request_id,
+                    operation=operation)
             if status in (401, 403) and not reauthorized and _token_rejected(errors):
                 # Our cached token was refused: drop it (unless another request already did),
                 # refresh once and retry once. This retry doesn't count against max_retries.
