@@ -8,6 +8,10 @@ Every store is a different selling partner, so each has its own usage plans (as 
     uv run python bench/sync_throughput.py --time-scale 10  # plans 10x faster (simulator + us)
     uv run python bench/sync_throughput.py --database-url postgresql+asyncpg://...  # PG buckets
 
+Our client runs with `FairScheduler(max_in_flight=8)` (`--max-in-flight`): the simulator shares
+this machine's two cores with both clients, and fewer requests queued at once keep its answer
+times, and so Amazon-side bucket arrival times, steady.
+
 Printed for each client: wall time, requests, 429s received, the least time the usage plans
 allow for the same work (per store: max over operations of (requests - burst) / rate, stores in
 parallel), and wall / limit; then the peer/ours wall-time ratio.
@@ -25,6 +29,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import importlib
 import math
 import os
 import secrets
@@ -44,6 +49,7 @@ import httpx
 
 from minthub_api.amazon import (
     AccessTokenCache,
+    FairScheduler,
     InMemoryRateLimiter,
     LwaClient,
     Priority,
@@ -144,7 +150,8 @@ def plan_limit(per_store: dict[str, dict[str, int]], scale: float) -> float:
 
 # --- ours --------------------------------------------------------------------------------------
 async def run_ours(url: str, config: SimulatorConfig, sellers: dict[str, str], days: int,
-                   limiter: RateLimiter, pages: int | None = None) -> Result:
+                   limiter: RateLimiter, pages: int | None = None,
+                   max_in_flight: int = 32) -> Result:
     """The job for every store at once; `pages` stops each listing early (warm-up)."""
     await sim_calls(url, reset=True)
     limits = httpx.Limits(max_connections=64, max_keepalive_connections=64)
@@ -153,7 +160,8 @@ async def run_ours(url: str, config: SimulatorConfig, sellers: dict[str, str], d
                         client_secret=config.client_secret)
         client = SpApiClient(http, lwa, token_cache=AccessTokenCache(), rate_limiter=limiter,
                              user_agent=build_user_agent("MintHubBench", "1"),
-                             endpoint_override=url)
+                             endpoint_override=url,
+                             scheduler=FairScheduler(max_in_flight=max_in_flight))
         since = datetime.now(UTC) - timedelta(days=days)
 
         async def store_job(seller: str, refresh: str) -> int:
@@ -195,12 +203,14 @@ def run_peer(url: str, config: SimulatorConfig, sellers: dict[str, str], days: i
     from sp_api.auth import AccessTokenClient
     from sp_api.base import Marketplaces
     from sp_api.util import load_all_pages, throttle_retry
-    from sp_api.util import load_all_pages as load_all_pages_module
-    from sp_api.util import retry as retry_module
+
+    # `sp_api.util.load_all_pages` is the function (re-exported); patch the modules themselves.
+    load_all_pages_module = importlib.import_module("sp_api.util.load_all_pages")
+    retry_module = importlib.import_module("sp_api.util.retry")
 
     scaled_time = types.SimpleNamespace(sleep=lambda s: time.sleep(s / scale), time=time.time)
-    retry_module.time = scaled_time
-    load_all_pages_module.time = scaled_time
+    retry_module.__dict__["time"] = scaled_time
+    load_all_pages_module.__dict__["time"] = scaled_time
     host = urlsplit(url).netloc
 
     class SimTokenClient(AccessTokenClient):  # type: ignore[misc]  # untyped base
@@ -261,6 +271,8 @@ def main() -> None:
     parser.add_argument("--database-url", help="use the PostgreSQL-shared rate limiter "
                         "(postgresql+asyncpg://..., migrated)")
     parser.add_argument("--skip-peer", action="store_true")
+    parser.add_argument("--max-in-flight", type=int, default=8,
+                        help="our client's in-flight request cap (FairScheduler)")
     args = parser.parse_args()
 
     config = SimulatorConfig(base_url=f"http://127.0.0.1:{args.port}",
@@ -291,11 +303,13 @@ def main() -> None:
                 engine = create_async_engine(args.database_url)
                 try:
                     limiter = PostgresRateLimiter(engine, time_scale=args.time_scale)
-                    return await run_ours(url, config, sellers, args.days, limiter)
+                    return await run_ours(url, config, sellers, args.days, limiter,
+                                          max_in_flight=args.max_in_flight)
                 finally:
                     await engine.dispose()
             limiter = InMemoryRateLimiter(time_scale=args.time_scale)
-            return await run_ours(url, config, sellers, args.days, limiter)
+            return await run_ours(url, config, sellers, args.days, limiter,
+                                  max_in_flight=args.max_in_flight)
 
         mine = asyncio.run(ours())
         report(mine, args.time_scale)
