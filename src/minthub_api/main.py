@@ -16,7 +16,8 @@ from minthub_api import __version__
 from minthub_api.amazon.auth import AccessTokenCache
 from minthub_api.amazon.client import SpApiClient
 from minthub_api.amazon.encoding import build_user_agent
-from minthub_api.amazon.throttle import InMemoryRateLimiter
+from minthub_api.amazon.throttle import InMemoryRateLimiter, RateLimiter
+from minthub_api.amazon.throttle_pg import PostgresRateLimiter
 from minthub_api.api import api_router
 from minthub_api.core.db import create_engine, create_sessionmaker
 from minthub_api.core.errors import PROBLEM_JSON, Problem, install_error_handlers
@@ -74,8 +75,12 @@ def _problem_openapi(app: FastAPI) -> Callable[[], dict[str, Any]]:
 
 
 def build_amazon(
-    settings: Settings, http: httpx.AsyncClient, metrics: Metrics | None = None
+    settings: Settings,
+    http: httpx.AsyncClient,
+    engine: AsyncEngine | None = None,
+    metrics: Metrics | None = None,
 ) -> AmazonServices:
+    """With `engine`, usage-plan buckets live in PostgreSQL, shared by every process."""
     try:
         settings.kek_bytes()
     except ValueError as exc:
@@ -88,16 +93,23 @@ def build_amazon(
         next_client_secret=settings.lwa_client_secret_next.get_secret_value() or None,
     )
     token_cache = AccessTokenCache()
-    client = SpApiClient(
-        http,
-        lwa,
-        token_cache=token_cache,
-        rate_limiter=InMemoryRateLimiter(),
-        user_agent=build_user_agent("MintHubOperations", __version__),
-        endpoint_override=settings.spapi_endpoint,
-        sandbox=settings.spapi_sandbox,
+    limiter: RateLimiter = (
+        PostgresRateLimiter(engine) if engine is not None else InMemoryRateLimiter()
     )
     lwa.metrics = metrics
+    try:
+        client = SpApiClient(
+            http,
+            lwa,
+            token_cache=token_cache,
+            rate_limiter=limiter,
+            user_agent=build_user_agent("MintHubOperations", __version__),
+            endpoint_override=settings.spapi_endpoint,
+            sandbox=settings.spapi_sandbox,
+            roles=settings.spapi_roles,
+        )
+    except ValueError as exc:  # an unknown role in MINTHUB_SPAPI_ROLES
+        raise ConfigurationError(f"MINTHUB_SPAPI_ROLES: {exc}") from exc
     try:
         keyring = settings.keyring()
     except ValueError as exc:
@@ -131,7 +143,7 @@ def create_app(settings: Settings | None = None, *, engine: AsyncEngine | None =
         app.state.sessionmaker = create_sessionmaker(db_engine)
         timeout = httpx.Timeout(settings.http_timeout_seconds, connect=10.0)
         async with httpx.AsyncClient(timeout=timeout, follow_redirects=False) as http:
-            app.state.amazon = build_amazon(settings, http, app.state.metrics)
+            app.state.amazon = build_amazon(settings, http, db_engine, app.state.metrics)
             app.state.lwa_check = LwaCredentialCheck()
             try:
                 yield

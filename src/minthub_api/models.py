@@ -1,5 +1,6 @@
 """Every domain's models in one metadata, for Alembic and tests."""
 
+from minthub_api.amazon.models import SpApiRateBucket
 from minthub_api.audit.models import AuditCheckpoint, AuditEvent
 from minthub_api.auth.models import User, UserSession
 from minthub_api.core.db import Base
@@ -10,6 +11,7 @@ __all__ = [
     "AuditEvent",
     "Base",
     "OAuthState",
+    "SpApiRateBucket",
     "Store",
     "StoreCredential",
     "StoreMembership",

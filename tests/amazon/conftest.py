@@ -151,7 +151,8 @@ def token_cache(fake_time: FakeTime) -> AccessTokenCache:
 
 @pytest.fixture
 def limiter(fake_time: FakeTime) -> InMemoryRateLimiter:
-    return InMemoryRateLimiter(clock=fake_time.mono, sleep=fake_time.sleep)
+    # Exact pacing here; the jitter headroom has its own tests (test_throttle.py).
+    return InMemoryRateLimiter(clock=fake_time.mono, sleep=fake_time.sleep, safety_margin=0.0)
 
 
 def make_client(

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from minthub_api.amazon.schemas import inventory, orders, sellers
+from minthub_api.amazon.schemas import inventory, listings, orders, reports, sales, sellers
 from minthub_api.amazon.schemas.base import SpApiModel
 from tests.amazon.conftest import load_model, sandbox_examples
 
@@ -16,6 +16,9 @@ MODELS: dict[ModuleType, str] = {
     inventory: "fbaInventory.json",
     orders: "orders_2026-01-01.json",
     sellers: "sellers.json",
+    sales: "sales.json",
+    listings: "listingsItems_2021-08-01.json",
+    reports: "reports_2021-06-30.json",
 }
 # Our class name → the model's definition name, where they differ.
 RENAMED = {"MarketplaceInfo": "Marketplace", "ApiOrder": "Order"}

@@ -26,12 +26,13 @@ CLIENT = {
 }
 APP_ID = "amzn1.sp.solution.minthub-demo"
 US = "ATVPDKIKX0DER"
-MODELS = {
-    "getInventorySummaries": "fbaInventory.json",
-    "searchOrders": "orders_2026-01-01.json",
-    "getOrder": "orders_2026-01-01.json",
-    "getMarketplaceParticipations": "sellers.json",
-}
+MODELS = {"getInventorySummaries": "fbaInventory.json", "searchOrders": "orders_2026-01-01.json",
+          "getOrder": "orders_2026-01-01.json",
+          "getMarketplaceParticipations": "sellers.json", "getOrderMetrics": "sales.json",
+          "getListingsItem": "listingsItems_2021-08-01.json",
+          "searchListingsItems": "listingsItems_2021-08-01.json",
+          **{op: "reports_2021-06-30.json" for op in (
+              "createReport", "getReports", "getReport", "cancelReport", "getReportDocument")}}
 
 
 class Clock:
@@ -95,27 +96,23 @@ class Sim:
         self.tokens[seller] = body["access_token"]
         return body
 
-    async def spapi(
-        self,
-        operation: str,
-        path: str,
-        params: Mapping[str, str] | None = None,
-        *,
-        seller: str = "A1MINTHUB00007",
-        token: str | None = None,
-        valid_request: bool = True,
-    ) -> httpx.Response:
+    async def spapi(self, operation: str, path: str, params: Mapping[str, str] | None = None,
+                    *, seller: str = "A1MINTHUB00007", token: str | None = None,
+                    valid_request: bool = True, method: str = "GET",
+                    json: Any = None) -> httpx.Response:
         params = dict(params or {})
         model = MODELS[operation]
         if valid_request:
-            validate_request(operation, "GET", path, params, model=model)
+            validate_request(operation, method, path, params, json, model=model)
         headers = {}
         access = token if token is not None else self.tokens.get(seller)
         if access:
             headers["x-amz-access-token"] = access
-        response = await self.client.get(path, params=params, headers=headers)
+        response = await self.client.request(method, path, params=params, headers=headers,
+                                             json=json)
         assert "x-amzn-RequestId" in response.headers
-        validate_response(operation, response.status_code, response.json(), model=model)
+        body = response.json() if response.content else None
+        validate_response(operation, response.status_code, body, model=model)
         return response
 
 

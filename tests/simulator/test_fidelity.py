@@ -7,12 +7,13 @@ structural comparisons with the models' sandbox examples.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
-from minthub_api.simulator import inventory, orders
+from minthub_api.simulator import inventory, listings, orders, reports, sales
 from minthub_api.simulator.params import Param
 from minthub_api.simulator.usage_plans import PLANS
 from tests.support.spapi_models import (
@@ -143,16 +144,22 @@ def _declared(operation: str) -> dict[str, dict[str, Any]]:
     return {p["name"]: p for p in op.get("parameters", []) if p["in"] == "query"}
 
 
-@pytest.mark.parametrize(
-    ("operation", "params"),
-    [
-        ("getInventorySummaries", inventory.PARAMS),
-        ("searchOrders", orders.SEARCH_PARAMS),
-        ("getOrder", orders.GET_PARAMS),
-        ("getMarketplaceParticipations", ()),
-    ],
-)
-def test_simulator_parameters_match_the_model(operation: str, params: tuple[Param, ...]) -> None:
+@pytest.mark.parametrize(("operation", "params"), [
+    ("getInventorySummaries", inventory.PARAMS),
+    ("searchOrders", orders.SEARCH_PARAMS),
+    ("getOrder", orders.GET_PARAMS),
+    ("getMarketplaceParticipations", ()),
+    ("getOrderMetrics", sales.PARAMS),
+    ("getListingsItem", listings.GET_PARAMS),
+    ("searchListingsItems", listings.SEARCH_PARAMS),
+    ("getReports", reports.GET_REPORTS_PARAMS),
+    ("getReport", ()),
+    ("cancelReport", ()),
+    ("getReportDocument", reports.DOCUMENT_PARAMS),
+    ("createReport", ()),
+])
+def test_simulator_parameters_match_the_model(operation: str,
+                                              params: tuple[Param, ...]) -> None:
     declared = _declared(operation)
     assert {p.name for p in params} == set(declared)
     for p in params:
@@ -168,7 +175,11 @@ def test_simulator_parameters_match_the_model(operation: str, params: tuple[Para
 def test_usage_plans_match_the_model_descriptions() -> None:
     for operation, plan in PLANS.items():
         _spec, _path, _method, op = find_operation(operation, MODELS[operation])
-        assert f"| {plan.header_value} | {plan.burst} |" in op["description"], operation
+        # The usage-plan table's row, e.g. "| 0.0056 | 20 |" (getOrderMetrics writes ".5").
+        rows = re.findall(r"\|\s*([\d.]+)\s*\|\s*(\d+)\s*\|", op["description"])
+        assert rows, operation
+        rate, burst = rows[-1]
+        assert (float(rate), int(burst)) == (plan.rate, plan.burst), operation
 
 
 def _key_paths(value: Any, prefix: str = "") -> set[str]:

@@ -32,6 +32,7 @@ from minthub_api.amazon.errors import (
     LwaInvalidClient,
     LwaInvalidGrant,
     LwaTemporaryError,
+    ReportDocumentError,
     SpApiBadRequest,
     SpApiError,
     SpApiNotFound,
@@ -43,6 +44,14 @@ from minthub_api.amazon.inventory import (
     InventoryPage,
     get_inventory_page,
     iter_inventory_summaries,
+)
+from minthub_api.amazon.listings import (
+    ListingsPage,
+    ListingsSearch,
+    get_listings_item,
+    iter_listings_items,
+    search_all_listings_items,
+    search_listings_items_page,
 )
 from minthub_api.amazon.lwa import (
     AccessToken,
@@ -71,6 +80,21 @@ from minthub_api.amazon.regions import (
     get_marketplace_by_country,
     marketplaces_in,
 )
+from minthub_api.amazon.reports import (
+    DocumentLink,
+    ReportsPage,
+    cancel_report,
+    create_report,
+    get_report,
+    get_report_document,
+    get_reports_page,
+    iter_report_rows,
+    stream_report_document,
+    wait_for_report,
+)
+from minthub_api.amazon.roles import RoleNotEnabled, SpApiRole
+from minthub_api.amazon.sales import Granularity, get_order_metrics
+from minthub_api.amazon.scheduling import FairScheduler, Priority
 from minthub_api.amazon.schemas import (
     InventorySummary,
     MarketplaceParticipation,
@@ -78,12 +102,14 @@ from minthub_api.amazon.schemas import (
 )
 from minthub_api.amazon.sellers import get_marketplace_participations
 from minthub_api.amazon.throttle import (
+    APPLICATION_USAGE_PLANS,
     USAGE_PLANS,
     InMemoryRateLimiter,
     RateLimiter,
 )
 
 __all__ = [
+    "APPLICATION_USAGE_PLANS",
     "LWA_TOKEN_URL",
     "MARKETPLACES",
     "ORDERS_ALLOWED_INCLUDED_DATA",
@@ -94,9 +120,14 @@ __all__ = [
     "AmazonError",
     "AmazonUnavailable",
     "CallHook",
+    "DocumentLink",
+    "FairScheduler",
+    "Granularity",
     "InMemoryRateLimiter",
     "InventoryPage",
     "InventorySummary",
+    "ListingsPage",
+    "ListingsSearch",
     "LwaClient",
     "LwaError",
     "LwaInvalidClient",
@@ -110,14 +141,19 @@ __all__ = [
     "OrdersPage",
     "OrdersSource",
     "PiiRequestRefused",
+    "Priority",
     "RateLimiter",
     "Region",
+    "ReportDocumentError",
+    "ReportsPage",
+    "RoleNotEnabled",
     "SpApiBadRequest",
     "SpApiCall",
     "SpApiClient",
     "SpApiError",
     "SpApiNotFound",
     "SpApiResponse",
+    "SpApiRole",
     "SpApiServerError",
     "SpApiThrottled",
     "SpApiUnauthorized",
@@ -126,17 +162,30 @@ __all__ = [
     "build_code_exchange_form",
     "build_refresh_form",
     "build_user_agent",
+    "cancel_report",
+    "create_report",
     "encode_path_segment",
     "encode_query",
     "format_datetime",
     "get_inventory_page",
+    "get_listings_item",
     "get_marketplace",
     "get_marketplace_by_country",
     "get_marketplace_participations",
     "get_order",
+    "get_order_metrics",
+    "get_report",
+    "get_report_document",
+    "get_reports_page",
     "iter_inventory_summaries",
+    "iter_listings_items",
     "iter_orders",
+    "iter_report_rows",
     "marketplaces_in",
     "parse_token_response",
+    "search_all_listings_items",
+    "search_listings_items_page",
     "search_orders_page",
+    "stream_report_document",
+    "wait_for_report",
 ]

@@ -13,7 +13,7 @@ import logging
 import math
 import random
 import time
-from collections.abc import Awaitable, Callable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -21,13 +21,15 @@ from typing import Any
 import httpx
 
 from minthub_api.amazon import pii
+from minthub_api.amazon import roles as roles_mod
 from minthub_api.amazon._retry import Sleep, full_jitter, parse_retry_after
 from minthub_api.amazon.auth import AccessTokenCache
 from minthub_api.amazon.encoding import MAX_USER_AGENT_LENGTH, encode_query
 from minthub_api.amazon.encoding import build_user_agent as build_user_agent  # re-export
-from minthub_api.amazon.errors import AmazonUnavailable, sp_api_error_for
+from minthub_api.amazon.errors import AmazonUnavailable, SpApiServerError, sp_api_error_for
 from minthub_api.amazon.lwa import AccessToken, LwaClient
 from minthub_api.amazon.regions import Region
+from minthub_api.amazon.scheduling import FairScheduler, Priority
 from minthub_api.amazon.throttle import RateLimiter, usage_plan
 
 log = logging.getLogger(__name__)
@@ -77,13 +79,16 @@ def _utcnow() -> datetime:
     return datetime.now(UTC)
 
 
+_MALFORMED = object()  # a body that isn't JSON
+
+
 def _json_body(resp: httpx.Response) -> Any:
     if not resp.content:
         return None
     try:
         return resp.json()
     except ValueError:
-        return None
+        return _MALFORMED
 
 
 def _error_list(body: Any) -> list[dict[str, Any]]:
@@ -162,6 +167,8 @@ class SpApiClient:
         clock: Callable[[], datetime] = _utcnow,
         timer: Callable[[], float] = time.perf_counter,
         rand: Callable[[], float] = random.random,
+        roles: Iterable[str] | None = None,
+        scheduler: FairScheduler | None = None,
     ) -> None:
         if not user_agent or len(user_agent) > MAX_USER_AGENT_LENGTH:
             raise ValueError("user_agent must be 1-500 characters (use build_user_agent)")
@@ -179,6 +186,21 @@ class SpApiClient:
         self._clock = clock
         self._timer = timer
         self._rand = rand
+        # The SP-API roles declared for this application (MINTHUB_SPAPI_ROLES).
+        self.roles = roles_mod.DEFAULT_ROLES if roles is None else roles_mod.parse_roles(roles)
+        self._scheduler = scheduler or FairScheduler()
+
+    @property
+    def http(self) -> httpx.AsyncClient:
+        return self._http
+
+    @property
+    def scheduler(self) -> FairScheduler:
+        return self._scheduler
+
+    @property
+    def rate_limiter(self) -> RateLimiter:
+        return self._limiter
 
     def __repr__(self) -> str:
         return f"SpApiClient(sandbox={self._sandbox!r}, override={self._endpoint_override!r})"
@@ -194,8 +216,10 @@ class SpApiClient:
         *,
         on_call: CallHook | None = None,
         on_refresh_failed: RefreshFailedHook | None = None,
+        priority: Priority = Priority.interactive,
     ) -> StoreApi:
-        return StoreApi(self, credentials, on_call, on_refresh_failed)
+        """`priority`: `interactive` for a person waiting, `background` for syncs."""
+        return StoreApi(self, credentials, on_call, on_refresh_failed, priority)
 
     def _backoff(self, attempt: int) -> float:
         return full_jitter(attempt, base=self._backoff_base, cap=self._backoff_cap, rand=self._rand)
@@ -210,11 +234,25 @@ class StoreApi:
         credentials: StoreCredentials,
         on_call: CallHook | None,
         on_refresh_failed: RefreshFailedHook | None = None,
+        priority: Priority = Priority.interactive,
     ) -> None:
         self._client = client
         self._credentials = credentials
         self._on_call = on_call
         self._on_refresh_failed = on_refresh_failed
+        self.priority = priority
+
+    @property
+    def client(self) -> SpApiClient:
+        return self._client
+
+    def check_report_type(self, report_type: str) -> None:
+        """Raise RoleNotEnabled unless a declared role grants `report_type` (no request)."""
+        roles_mod.check(
+            f"report type {report_type}",
+            roles_mod.roles_for_report_type(report_type),
+            self._client.roles,
+        )
 
     def __repr__(self) -> str:
         c = self._credentials
@@ -274,8 +312,9 @@ class StoreApi:
         SpApiNotFound, SpApiBadRequest at once, AmazonUnavailable on network failure after
         retries, LwaError subclasses from the token refresh, PiiRequestRefused for PII requests.
         """
-        pii.check_request(path, params)
         c, creds = self._client, self._credentials
+        roles_mod.check(operation, roles_mod.roles_for_operation(operation), c.roles)
+        pii.check_request(path, params)
         method = method.upper()
         query = encode_query(params)
         url = c.base_url(creds.region) + path + (f"?{query}" if query else "")
@@ -296,7 +335,8 @@ class StoreApi:
             resp: httpx.Response | None = None
             network_error = ""
             try:
-                resp = await c._http.request(method, url, headers=headers, json=json)
+                async with c._scheduler.slot(creds.key, self.priority):
+                    resp = await c._http.request(method, url, headers=headers, json=json)
             except httpx.TransportError as exc:
                 network_error = type(exc).__name__
             if resp is None:
@@ -323,17 +363,43 @@ class StoreApi:
             if rate_limit is not None:
                 await c._limiter.update_rate(key, rate_limit)
             body = _json_body(resp)
+            malformed = body is _MALFORMED
+            if malformed:
+                body = None
             errors = _error_list(body) if status >= 400 else []
             code = str(errors[0].get("code")) if errors and errors[0].get("code") else None
-            records = _record_count(body) if 200 <= status < 300 else 0
+            if malformed and status < 300:
+                code = "MalformedResponse"
+            records = _record_count(body) if 200 <= status < 300 and not malformed else 0
             await self._emit(
                 SpApiCall(
                     operation, method, path, status, request_id, ms, code, marketplaces, records
                 )
             )
 
-            if 200 <= status < 300:
+            if 200 <= status < 300 and not malformed:
                 return SpApiResponse(status, body, request_id, rate_limit)
+            if 200 <= status < 300:
+                # A success whose body isn't JSON (cut off by a proxy or Amazon's edge): the data
+                # is unusable, but a retry usually gets a whole answer.
+                errors = [
+                    {
+                        "code": "MalformedResponse",
+                        "message": "Amazon's response body is not valid JSON.",
+                    }
+                ]
+                if attempt < c._max_retries:
+                    attempt += 1
+                    await c._sleep(c._backoff(attempt))
+                    continue
+                raise SpApiServerError(
+                    f"SP-API {operation} answered HTTP {status} with a malformed body "
+                    f"after {attempt + 1} attempts",
+                    status_code=status,
+                    errors=errors,
+                    request_id=request_id,
+                    operation=operation,
+                )
             if status in (401, 403) and not reauthorized and _token_rejected(errors):
                 # Our cached token was refused: drop it (unless another request already did),
                 # refresh once and retry once. This retry doesn't count against max_retries.

@@ -17,6 +17,9 @@ Our exception hierarchy:
     · SpApiBadRequest       - any other 4xx (400 InvalidInput, 409, 413, 415, 422 ...)
     · SpApiServerError      - 5xx after retries
   + AmazonUnavailable       - connection error or timeout talking to SP-API after retries
+  + ReportDocumentError     - a report document could not be downloaded or decoded (expired
+                              URL, truncated gzip, unknown or wrong charset)
+  + RoleNotEnabled          - (roles.py) the operation needs an SP-API role we didn't declare
 
 Messages never contain tokens, authorization codes or secrets: they are built only from
 status codes, Amazon's error codes/messages and request ids, and anything that looks like an
@@ -185,3 +188,11 @@ def sp_api_error_for(
     if status_code >= 500:
         return SpApiServerError(message, **kw)
     return SpApiError(message, **kw)
+
+
+class ReportDocumentError(AmazonError):
+    """A report document download failed: HTTP error, truncated gzip, or undecodable text."""
+
+    def __init__(self, message: str, *, report_document_id: str | None = None) -> None:
+        super().__init__(message)
+        self.report_document_id = report_document_id

@@ -43,6 +43,22 @@ USAGE_PLANS: dict[str, tuple[float, int]] = {
     "deleteSubscriptionById": (1.0, 5),
     "rotateApplicationClientSecret": (0.0167, 1),
 }
+# Application-wide limits (all sellers together), where Amazon documents one. The header
+# `x-amzn-RateLimit-Limit` reports only the per-seller rate, so these are never learned.
+# getListingsItem: 100 rps per application (developer-docs "Listings Items API Rate Limits");
+# burst: one second's worth (Amazon gives only the per-account burst).
+APPLICATION_USAGE_PLANS: dict[str, tuple[float, int]] = {
+    "getListingsItem": (100.0, 100),
+}
+APP_SCOPE = "app"
+
+# Headroom against network jitter. Amazon refills its bucket by the *arrival* times of our
+# requests: if request k+1 arrives a few ms "earlier" (relative to its send time) than request k,
+# Amazon finds 0.99 tokens and answers 429 although we paced exactly. Keeping a reserve of
+# `rate x SAFETY_MARGIN` tokens (at most burst - 1) shifts our schedule once by that margin
+# instead of risking a 429 on every request after the burst.
+SAFETY_MARGIN = 0.5  # seconds
+
 # Unknown operations get a cautious plan rather than none.
 DEFAULT_USAGE_PLAN: tuple[float, int] = (0.5, 1)
 _EPSILON = 1e-6
@@ -51,6 +67,18 @@ _MIN_SLEEP = 0.001
 
 def usage_plan(operation: str) -> tuple[float, int]:
     return USAGE_PLANS.get(operation, DEFAULT_USAGE_PLAN)
+
+
+def reserve_tokens(effective_rate: float, burst: int, margin: float) -> float:
+    """Tokens kept back so jitter of `margin` seconds cannot empty Amazon's bucket."""
+    return min(effective_rate * margin, max(burst - 1, 0))
+
+
+def application_key(key: tuple[str, ...]) -> tuple[str, ...] | None:
+    """The application-wide bucket that also meters `key` = (seller, region, operation)."""
+    if len(key) == 3 and key[0] != APP_SCOPE and key[2] in APPLICATION_USAGE_PLANS:
+        return (APP_SCOPE, key[1], key[2])
+    return None
 
 
 class RateLimiter(Protocol):
@@ -80,9 +108,20 @@ class InMemoryRateLimiter:
         *,
         clock: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+        time_scale: float = 1.0,
+        application_plans: dict[str, tuple[float, int]] | None = None,
+        safety_margin: float = SAFETY_MARGIN,
     ) -> None:
+        """`time_scale` multiplies every rate (a simulator running plans N times faster)."""
+        if time_scale <= 0:
+            raise ValueError("time_scale must be > 0")
+        self._margin = safety_margin
         self._clock = clock
         self._sleep = sleep
+        self._scale = time_scale
+        self._app_plans = (
+            APPLICATION_USAGE_PLANS if application_plans is None else application_plans
+        )
         self._buckets: dict[tuple[str, ...], _Bucket] = {}
 
     def _bucket(self, key: tuple[str, ...], burst: int) -> _Bucket:
@@ -108,14 +147,19 @@ class InMemoryRateLimiter:
         # Holding the lock while sleeping keeps later callers queued behind earlier ones.
         async with bucket.lock:
             while True:
-                effective = bucket.learned_rate or rate
+                effective = (bucket.learned_rate or rate) * self._scale
                 self._refill(bucket, effective, burst)
                 # Tolerance and a minimum sleep: float clocks can leave 0.99999999999994
                 # tokens, and a sleep too short to move the clock would spin forever.
-                if bucket.tokens >= 1.0 - _EPSILON:
+                need = 1.0 + reserve_tokens(effective, burst, self._margin)
+                if bucket.tokens >= need - _EPSILON:
                     bucket.tokens = max(bucket.tokens - 1.0, 0.0)
-                    return
-                await self._sleep(max((1.0 - bucket.tokens) / effective, _MIN_SLEEP))
+                    break
+                await self._sleep(max((need - bucket.tokens) / effective, _MIN_SLEEP))
+        app_key = application_key(key)
+        if app_key is not None and app_key[2] in self._app_plans:
+            app_rate, app_burst = self._app_plans[app_key[2]]
+            await self.acquire(app_key, rate=app_rate, burst=app_burst)
 
     async def update_rate(self, key: tuple[str, ...], rate: float) -> None:
         if rate > 0 and rate == rate:  # ignore 0, negatives and NaN

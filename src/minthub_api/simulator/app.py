@@ -14,7 +14,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from . import consent, hooks, inventory, lwa, orders, sellers
+from . import consent, hooks, inventory, listings, lwa, orders, reports, sales, sellers
 from .config import SimulatorConfig
 from .errors import RawResponse, SpApiError
 from .state import SimState
@@ -80,7 +80,7 @@ def create_simulator_app(config: SimulatorConfig) -> FastAPI:
     )
     state = SimState(config)
     app.state.sim = state
-    for module in (lwa, consent, inventory, orders, sellers, hooks):
+    for module in (lwa, consent, inventory, orders, sellers, sales, listings, reports, hooks):
         app.include_router(module.router)
     app.add_exception_handler(SpApiError, _spapi_error)
     app.add_exception_handler(RawResponse, _raw_response)

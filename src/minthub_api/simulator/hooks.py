@@ -15,7 +15,9 @@
   ``kind="status"`` → 500 ``InternalFailure`` or 503 ``ServiceUnavailable``;
   ``"timeout"`` → sleeps ``seconds`` then answers normally (set your client timeout lower);
   ``"malformed_json"`` → 200 with a truncated JSON body;
-  ``"expired_token"`` → 403 ``Unauthorized`` and the access token really stops working.
+  ``"expired_token"`` → 403 ``Unauthorized`` and the access token really stops working;
+  ``"truncated_gzip"`` (getReportDocument) → the next download of that document is cut short;
+  ``"fatal_report"`` (createReport) → that report ends ``FATAL``.
   ``DELETE /_sim/faults`` clears the queue.
 - ``GET /_sim/appstore/start?selling_partner_id=..&login_uri=..`` — starts the Appstore flow:
   302 to ``login_uri`` with ``amazon_callback_uri``, ``amazon_state``, ``selling_partner_id``
@@ -41,7 +43,8 @@ router = APIRouter(prefix="/_sim", tags=["simulator"])
 
 class FaultSpec(BaseModel):
     operation: str
-    kind: Literal["status", "timeout", "malformed_json", "expired_token"]
+    kind: Literal["status", "timeout", "malformed_json", "expired_token", "truncated_gzip",
+                  "fatal_report"]
     count: int = Field(default=1, ge=1, le=1000)
     status: Literal[500, 503] = 500
     seconds: float = Field(default=0.0, ge=0, le=600)

@@ -21,7 +21,7 @@ from .errors import (
     quota_exceeded,
     unauthorized,
 )
-from .state import SimState
+from .state import Fault, SimState
 
 
 @dataclass(frozen=True)
@@ -29,6 +29,8 @@ class Caller:
     state: SimState
     selling_partner_id: str
     operation: str
+    # A queued fault the operation itself applies (truncated_gzip, fatal_report), else None.
+    fault: Fault | None = None
 
 
 def sim_state(request: Request) -> SimState:
@@ -70,4 +72,6 @@ async def begin(request: Request, operation: str) -> Caller:
 
     if not state.usage_plans.allow(seller, operation, state.now()):
         raise quota_exceeded()
-    return Caller(state, seller, operation)
+    passed = fault if fault is not None and fault.kind in ("truncated_gzip", "fatal_report") \
+        else None
+    return Caller(state, seller, operation, passed)

@@ -25,6 +25,7 @@ from typing import Any
 from .catalogue import Sku, build_catalogue, build_inventory
 from .config import SimulatorConfig
 from .orders_data import OrderSeed, build_orders
+from .reports_data import SimDocument, SimReport
 from .usage_plans import UsagePlans
 
 AUTH_CODE_TTL = 300.0  # 5 minutes (../shared/SPAPI-NOTES.md §1.2)
@@ -67,7 +68,10 @@ class PageToken:
 
 @dataclass
 class Fault:
-    kind: str  # "status" | "timeout" | "malformed_json" | "expired_token"
+    # "status" | "timeout" | "malformed_json" | "expired_token" | "truncated_gzip"
+    # (getReportDocument: the next download of that document is cut in half) | "fatal_report"
+    # (createReport: the report ends FATAL)
+    kind: str
     status: int = 500
     seconds: float = 0.0
     selling_partner_id: str | None = None  # None: applies to whichever seller calls next
@@ -101,6 +105,8 @@ class SimState:
         self._inventories: dict[tuple[str, str], list[dict[str, Any]]] = {}
         self._orders: dict[str, list[OrderSeed]] = {}
         self._load_grants()
+        self.reports: dict[str, SimReport] = {}
+        self.documents: dict[str, SimDocument] = {}
 
     def now(self) -> float:
         return self.clock()

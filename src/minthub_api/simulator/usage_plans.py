@@ -26,6 +26,19 @@ PLANS: dict[str, UsagePlan] = {
     "searchOrders": UsagePlan(rate=0.0056, burst=20),
     "getOrder": UsagePlan(rate=0.5, burst=30),
     "getMarketplaceParticipations": UsagePlan(rate=0.016, burst=15),
+    "getOrderMetrics": UsagePlan(rate=0.5, burst=15),
+    "getListingsItem": UsagePlan(rate=5.0, burst=10),
+    "searchListingsItems": UsagePlan(rate=5.0, burst=5),
+    "createReport": UsagePlan(rate=0.0167, burst=15),
+    "getReports": UsagePlan(rate=0.0222, burst=10),
+    "getReport": UsagePlan(rate=2.0, burst=15),
+    "cancelReport": UsagePlan(rate=0.0222, burst=10),
+    "getReportDocument": UsagePlan(rate=0.0167, burst=15),
+}
+# Application-wide plans (all sellers of the one simulated app together), where Amazon documents
+# one: getListingsItem 100 rps per application ("Listings Items API Rate Limits").
+APP_PLANS: dict[str, UsagePlan] = {
+    "getListingsItem": UsagePlan(rate=100.0, burst=100),
 }
 
 
@@ -58,10 +71,14 @@ class UsagePlans:
     def allow(self, selling_partner_id: str, operation: str, now: float) -> bool:
         if not self.enforce:
             return True
-        key = (selling_partner_id, operation)
+        if operation in APP_PLANS and not self._take(("_app", operation), APP_PLANS[operation],
+                                                     now):
+            return False
+        return self._take((selling_partner_id, operation), PLANS[operation], now)
+
+    def _take(self, key: tuple[str, str], plan: UsagePlan, now: float) -> bool:
         bucket = self._buckets.get(key)
         if bucket is None:
-            plan = PLANS[operation]
             bucket = self._buckets[key] = TokenBucket(plan, float(plan.burst), now)
         return bucket.take(now, self.time_scale)
 

@@ -109,7 +109,9 @@ class Order(BaseModel):
     def from_api(cls, order: ApiOrder) -> Order:
         fulfillment, total = order.fulfillment, (order.proceeds and order.proceeds.grand_total)
         window = fulfillment.ship_by_window if fulfillment else None
-        return cls(
+        # Every value below comes from the already validated ApiOrder: skip a second
+        # validation pass (it doubled the CPU cost of a 100-order page).
+        return cls.model_construct(
             order_id=order.order_id,
             status=fulfillment.fulfillment_status if fulfillment else None,
             purchase_date=order.created_time,
