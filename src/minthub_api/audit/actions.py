@@ -15,6 +15,23 @@ class AuditAction(StrEnum):
     user_sign_in_failed = "user_sign_in_failed"
     user_signed_out = "user_signed_out"
     user_created = "user_created"
+    user_signed_out_everywhere = "user_signed_out_everywhere"
+    user_disabled = "user_disabled"
+    user_mfa_enabled = "user_mfa_enabled"
+    user_mfa_verified = "user_mfa_verified"
+    user_mfa_failed = "user_mfa_failed"
+    user_mfa_reset = "user_mfa_reset"
+    user_recovery_code_used = "user_recovery_code_used"
+    api_token_created = "api_token_created"  # noqa: S105 - an action name
+    api_token_revoked = "api_token_revoked"  # noqa: S105 - an action name
+    invitation_created = "invitation_created"
+    invitation_accepted = "invitation_accepted"
+    invitation_revoked = "invitation_revoked"
+    store_member_removed = "store_member_removed"
+    store_disconnected = "store_disconnected"
+    beta_request_received = "beta_request_received"
+    beta_request_approved = "beta_request_approved"
+    beta_request_rejected = "beta_request_rejected"
 
 
 class AuditReason(StrEnum):
@@ -26,6 +43,7 @@ class AuditReason(StrEnum):
     health_check = "health_check"
     export = "export"
     operator_action = "operator_action"
+    access_management = "access_management"
 
 
 class ActorType(StrEnum):

@@ -6,12 +6,17 @@ from fastapi import APIRouter, Query
 
 from minthub_api.audit import service as audit_service
 from minthub_api.audit.schemas import AuditEventRead
-from minthub_api.auth.dependencies import CurrentUser
+from minthub_api.auth.dependencies import CurrentPrincipal
 from minthub_api.core.db import SessionDep
-from minthub_api.core.errors import InvalidCursor, NotAuthenticated, StoreNotFound, error_responses
+from minthub_api.core.errors import (
+    InvalidCursor,
+    MfaRequired,
+    NotAuthenticated,
+    StoreNotFound,
+    error_responses,
+)
 from minthub_api.core.pagination import Page
 from minthub_api.stores.dependencies import CurrentStore
-from minthub_api.stores.repository import StoreRepository
 
 router = APIRouter(tags=["audit"])
 store_router = APIRouter(tags=["audit"])
@@ -23,15 +28,19 @@ Cursor = Annotated[str | None, Query(max_length=512)]
 @router.get(
     "/audit-events",
     response_model=Page[AuditEventRead],
-    responses=error_responses(NotAuthenticated, InvalidCursor),
+    responses=error_responses(NotAuthenticated, MfaRequired, InvalidCursor),
 )
 async def list_my_audit_events(
-    user: CurrentUser, session: SessionDep, limit: Limit = 100, cursor: Cursor = None
+    principal: CurrentPrincipal, session: SessionDep, limit: Limit = 100, cursor: Cursor = None
 ) -> Page[AuditEventRead]:
-    """Audit events of every store the signed-in user is a member of, newest first."""
-    store_ids = await StoreRepository(session).store_ids_for_user(user.id)
+    """Audit events of every store the caller may see (an API token: its stores), newest first."""
+    store_ids = sorted(principal.store_ids)
     return await audit_service.list_events(
-        session, store_ids=store_ids, scope=f"audit:user:{user.id}", cursor=cursor, limit=limit
+        session,
+        store_ids=store_ids,
+        scope=f"audit:{principal.kind}:{principal.actor.id}",
+        cursor=cursor,
+        limit=limit,
     )
 
 

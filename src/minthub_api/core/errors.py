@@ -233,3 +233,80 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(AppError, app_error)
     app.add_exception_handler(RequestValidationError, validation_error)
     app.add_exception_handler(StarletteHTTPException, http_error)
+
+
+# --- Accounts, sessions and access (issue 3) ---------------------------------------------------
+
+
+class TooManyRequests(AppError):
+    status_code = 429
+    code = "too_many_requests"
+    title = "Too many attempts; wait before trying again"
+    keep_work = True  # the counted attempt itself
+
+
+class MfaRequired(AppError):
+    status_code = 403
+    code = "mfa_required"
+    title = "Confirm your second factor first (POST /api/v1/auth/mfa/verify)"
+
+
+class MfaEnrollmentRequired(AppError):
+    status_code = 403
+    code = "mfa_enrollment_required"
+    title = "Set up two-factor authentication first (POST /api/v1/auth/mfa/totp/setup)"
+
+
+class InvalidMfaCode(AppError):
+    status_code = 400
+    code = "invalid_mfa_code"
+    title = "The code is not valid"
+    keep_work = True  # the counted failure
+
+
+class CsrfFailed(AppError):
+    status_code = 403
+    code = "csrf_failed"
+    title = "Missing or wrong X-CSRF-Token header (echo the minthub_csrf cookie)"
+
+
+class TokenReadOnly(AppError):
+    status_code = 403
+    code = "token_read_only"
+    title = "API tokens are read-only"
+
+
+class SessionRequired(AppError):
+    status_code = 403
+    code = "session_required"
+    title = "This needs a signed-in session, not an API token"
+
+
+class StoreRoleForbidden(AppError):
+    status_code = 403
+    code = "store_role_forbidden"
+    title = "Only the store's owners may do this"
+
+
+class AdminRequired(AppError):
+    status_code = 403
+    code = "admin_required"
+    title = "Only workspace administrators may do this"
+
+
+class BetaAccessRequired(AppError):
+    status_code = 403
+    code = "beta_access_required"
+    title = "Connecting stores needs approved beta access"
+
+
+class InvalidInvitation(AppError):
+    status_code = 400
+    code = "invalid_invitation"
+    title = "The invitation is invalid, expired or already used"
+
+
+class WeakPassword(AppError):
+    status_code = 422
+    code = "weak_password"
+    title = "The password does not meet the policy"

@@ -23,3 +23,10 @@ class StoreRead(BaseModel):
 
 class ConnectStart(BaseModel):
     authorization_url: str
+
+
+class MemberRead(BaseModel):
+    user_id: uuid.UUID
+    email: str
+    role: str
+    created_at: datetime
