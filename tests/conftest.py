@@ -114,6 +114,9 @@ def make_settings(database_url: str, sim: RunningSimulator, **overrides: object)
         # Explicit, whatever the defaults: the tests exercise MFA and the beta gate.
         "require_mfa": True,
         "beta_gate": True,
+        # Every in-process test client shares one address; its own test lowers this.
+        "login_max_failures_per_address": 10_000,
+        "beta_requests_per_address_per_hour": 10_000,
     }
     values |= overrides
     return Settings(**values)  # type: ignore[arg-type]
