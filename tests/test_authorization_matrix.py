@@ -73,6 +73,7 @@ ROUTES: dict[tuple[str, str], Route] = {
     ("POST", "/api/v1/tokens"): Route(SESSION),
     ("DELETE", "/api/v1/tokens/{token_id}"): Route(SESSION),
     ("GET", "/api/v1/admin/beta-requests"): Route(ADMIN),
+    ("GET", "/api/v1/admin/audit-events"): Route(ADMIN),
     ("POST", "/api/v1/admin/beta-requests/{beta_request_id}/approve"): Route(ADMIN),
     ("POST", "/api/v1/admin/beta-requests/{beta_request_id}/reject"): Route(ADMIN),
     ("GET", STORE): Route(STORE_READ),

@@ -30,6 +30,7 @@ class AuditAction(StrEnum):
     store_member_removed = "store_member_removed"
     store_disconnected = "store_disconnected"
     beta_request_received = "beta_request_received"
+    audit_exported = "audit_exported"
     beta_request_approved = "beta_request_approved"
     beta_request_rejected = "beta_request_rejected"
 

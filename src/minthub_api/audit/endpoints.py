@@ -6,9 +6,10 @@ from fastapi import APIRouter, Query
 
 from minthub_api.audit import service as audit_service
 from minthub_api.audit.schemas import AuditEventRead
-from minthub_api.auth.dependencies import CurrentPrincipal
+from minthub_api.auth.dependencies import CurrentAdmin, CurrentPrincipal
 from minthub_api.core.db import SessionDep
 from minthub_api.core.errors import (
+    AdminRequired,
     InvalidCursor,
     MfaRequired,
     NotAuthenticated,
@@ -59,4 +60,19 @@ async def list_store_audit_events(
         scope=f"audit:store:{store.store.id}",
         cursor=cursor,
         limit=limit,
+    )
+
+
+@router.get(
+    "/admin/audit-events",
+    response_model=Page[AuditEventRead],
+    responses=error_responses(NotAuthenticated, MfaRequired, AdminRequired, InvalidCursor),
+)
+async def export_audit_events(
+    admin: CurrentAdmin, session: SessionDep, limit: Limit = 500, cursor: Cursor = None
+) -> Page[AuditEventRead]:
+    """Cross-store audit export (workspace admins): every event of every store, newest first.
+    The export itself is audited."""
+    return await audit_service.list_all_events(
+        session, actor=admin.actor, cursor=cursor, limit=limit
     )

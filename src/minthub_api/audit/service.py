@@ -7,6 +7,7 @@ the work it describes. It never flushes or commits on its own.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -19,6 +20,7 @@ from minthub_api.audit.repository import AuditRepository
 from minthub_api.audit.schemas import AuditEventRead
 from minthub_api.core.errors import InvalidCursor
 from minthub_api.core.pagination import Page, decode_cursor, encode_cursor
+from minthub_api.core.rls import system_context
 
 
 @dataclass(frozen=True)
@@ -77,6 +79,40 @@ async def list_events(
     limit: int,
 ) -> Page[AuditEventRead]:
     """Newest first. `scope` binds the cursor to the list it came from."""
+    return await _list(
+        session,
+        scope,
+        cursor,
+        limit,
+        lambda repo, before, n: repo.list_for_stores(store_ids, before=before, limit=n),
+    )
+
+
+async def list_all_events(
+    session: AsyncSession, *, actor: Actor, cursor: str | None, limit: int
+) -> Page[AuditEventRead]:
+    """Cross-store audit export for workspace admins: every event, newest first. Reads outside
+    store isolation (a system context) and audits the export itself."""
+    record(session, actor, AuditAction.audit_exported, reason=AuditReason.export)
+    async with system_context(session, "admin.audit_export"):
+        return await _list(
+            session,
+            "audit:admin",
+            cursor,
+            limit,
+            lambda repo, before, n: repo.list_all(before=before, limit=n),
+        )
+
+
+async def _list(
+    session: AsyncSession,
+    scope: str,
+    cursor: str | None,
+    limit: int,
+    fetch: Callable[
+        [AuditRepository, tuple[datetime, int] | None, int], Awaitable[Sequence[AuditEvent]]
+    ],
+) -> Page[AuditEventRead]:
     before: tuple[datetime, int] | None = None
     if cursor:
         data = decode_cursor(cursor, scope)
@@ -84,7 +120,7 @@ async def list_events(
             before = (datetime.fromisoformat(data["t"]), int(data["i"]))
         except (KeyError, TypeError, ValueError):
             raise InvalidCursor() from None
-    rows = await AuditRepository(session).list_for_stores(store_ids, before=before, limit=limit + 1)
+    rows = await fetch(AuditRepository(session), before, limit + 1)
     items = [AuditEventRead.model_validate(row) for row in rows[:limit]]
     next_cursor = None
     if len(rows) > limit:
