@@ -10,7 +10,6 @@ import uuid
 from collections.abc import Sequence
 from datetime import timedelta
 
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from minthub_api.audit import service as audit
@@ -18,6 +17,7 @@ from minthub_api.audit.actions import AuditAction, AuditReason
 from minthub_api.auth import throttle
 from minthub_api.auth.security import normalize_email
 from minthub_api.beta.models import BetaRequest, BetaStatus
+from minthub_api.beta.repository import BetaRepository
 from minthub_api.beta.schemas import BetaRequestCreate
 from minthub_api.core.db import utcnow
 from minthub_api.core.errors import Conflict, NotFound
@@ -34,29 +34,6 @@ class BetaRequestNotFound(NotFound):
 class BetaRequestDecided(Conflict):
     code = "beta_request_decided"
     title = "This beta request was already decided"
-
-
-class BetaRepository:
-    def __init__(self, session: AsyncSession) -> None:
-        self.session = session
-
-    async def pending_for_email(self, email: str) -> BetaRequest | None:
-        return await self.session.scalar(
-            select(BetaRequest).where(
-                BetaRequest.contact_email == email, BetaRequest.status == BetaStatus.pending
-            )
-        )
-
-    async def list(self, status: BetaStatus | None) -> Sequence[BetaRequest]:
-        stmt = select(BetaRequest).order_by(BetaRequest.created_at.desc()).limit(500)
-        if status is not None:
-            stmt = stmt.where(BetaRequest.status == status)
-        return (await self.session.scalars(stmt)).all()
-
-    async def get_for_update(self, request_id: uuid.UUID) -> BetaRequest | None:
-        return await self.session.scalar(
-            select(BetaRequest).where(BetaRequest.id == request_id).with_for_update()
-        )
 
 
 async def submit(
