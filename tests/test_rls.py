@@ -15,7 +15,7 @@ import pytest
 from fastapi import FastAPI
 from sqlalchemy import text
 
-from minthub_api.core.rls import system_context
+from minthub_api.core.rls import act_for_store, system_context
 from tests.conftest import connect_store
 
 # Every table holding store data, and the column naming the store.
@@ -146,6 +146,19 @@ class TestAppRole:
             async with system_context(session, "test.count_stores"):
                 assert (await session.scalar(text("SELECT count(*) FROM stores")) or 0) >= 1
             assert await session.scalar(text("SELECT count(*) FROM stores")) == 0
+
+
+async def test_background_work_sees_only_its_store(
+    app: FastAPI, user_client: httpx.AsyncClient, sim_http: httpx.AsyncClient
+) -> None:
+    first = await connect_store(user_client, sim_http)
+    second = await connect_store(user_client, sim_http)
+    async with app.state.sessionmaker() as session, session.begin():
+        await act_for_store(session, uuid.UUID(str(first["id"])), "test.job")
+        ids = (await session.scalars(text("SELECT id::text FROM stores"))).all()
+        principal = await session.scalar(text("SELECT current_setting('minthub.principal')"))
+    assert ids == [first["id"]] and second["id"] not in ids
+    assert principal == "system:test.job"
 
 
 async def test_every_table_with_a_store_column_has_row_level_security(

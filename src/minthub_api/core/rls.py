@@ -6,6 +6,8 @@ acting and which stores that principal may see (`set_principal`); a table holdin
 only shows (and only accepts) rows whose store is in that list. A query that forgets its
 `WHERE store_id = ...` therefore returns the caller's rows or nothing, never another store's.
 
+Background work on one store (the job worker) calls `act_for_store(session, store_id, purpose)`
+at the start of each transaction: it sees that store and nothing else.
 Work that legitimately spans stores (the OAuth callback looking up a seller that may already be
 connected, accepting an invitation, operator commands) opens `system_context(session, purpose)`
 for the few statements that need it. Grep for `system_context(` to review every such place.
@@ -153,6 +155,15 @@ async def allow_store(session: AsyncSession, store_id: uuid.UUID) -> None:
     await session.execute(
         text("SELECT set_config(:s, :v, true)"), {"s": STORE_IDS_SETTING, "v": _ids(ids)}
     )
+
+
+async def act_for_store(session: AsyncSession, store_id: uuid.UUID, purpose: str) -> None:
+    """Background work on one store (a job, a scheduled sync): the transaction acts as
+    `system:<purpose>` and sees that store only. Prefer this to `system_context` whenever the
+    work concerns a single store."""
+    if not purpose:
+        raise ValueError("system work needs a purpose")
+    await set_principal(session, f"system:{purpose}", user_id=None, store_ids=[store_id])
 
 
 @asynccontextmanager
