@@ -248,33 +248,12 @@ def sp_response(
     return httpx.Response(status, json=body, headers=all_headers)
 
 
-THROTTLED = {
-    "errors": [
-        {
-            "code": "QuotaExceeded",
-            "message": "You exceeded your quota for the requested resource.",
-            "details": "",
-        }
-    ]
-}
-EXPIRED = {
-    "errors": [
-        {
-            "code": "Unauthorized",
-            "message": "Access to requested resource is denied.",
-            "details": "The access token you provided has expired.",
-        }
-    ]
-}
-DENIED = {
-    "errors": [
-        {
-            "code": "Unauthorized",
-            "message": "Access to requested resource is denied.",
-            "details": "",
-        }
-    ]
-}
+THROTTLED = {"errors": [{"code": "QuotaExceeded", "message": "You exceeded your quota for the "
+                         "requested resource.", "details": ""}]}
+EXPIRED = {"errors": [{"code": "Unauthorized", "message": "Access to requested resource is "
+                       "denied.", "details": "The access token you provided has expired."}]}
+DENIED = {"errors": [{"code": "Unauthorized", "message": "Access to requested resource is "
+                      "denied.", "details": ""}]}
 
 Reply = httpx.Response | Exception | Callable[[httpx.Request], httpx.Response]
 
@@ -287,9 +266,8 @@ class FakeOperation:
 
     def __call__(self, request: httpx.Request) -> httpx.Response:
         body = json.loads(request.content) if request.content else None
-        validate_request(
-            self.operation_id, request.method, raw_path(request), wire_query(request), body
-        )
+        validate_request(self.operation_id, request.method, raw_path(request),
+                         wire_query(request), body)
         self.requests.append(request)
         reply = self.replies[min(len(self.requests), len(self.replies)) - 1]
         if isinstance(reply, Exception):
@@ -306,9 +284,8 @@ class FakeOperation:
         return [wire_query(r) for r in self.requests]
 
 
-def serve(
-    router: respx.MockRouter, operation_id: str, *replies: Reply, host: str = NA_HOST
-) -> FakeOperation:
+def serve(router: respx.MockRouter, operation_id: str, *replies: Reply,
+          host: str = NA_HOST) -> FakeOperation:
     """Answer `operation_id` with `replies` in order (the last one repeats)."""
     _spec, template, method, _op = find_operation(operation_id)
     fake = FakeOperation(operation_id, list(replies) or [sp_response(200, {})])

@@ -103,9 +103,8 @@ class TestHeaders:
         limiter: InMemoryRateLimiter,
     ) -> None:
         with pytest.raises(ValueError):
-            SpApiClient(
-                http, lwa, token_cache=token_cache, rate_limiter=limiter, user_agent="x" * 501
-            )
+            SpApiClient(http, lwa, token_cache=token_cache, rate_limiter=limiter,
+                        user_agent="x" * 501)
 
 
 class TestAccessToken:
@@ -189,7 +188,9 @@ class TestRetries:
         assert info.value.retry_after == 120.0
 
     @pytest.mark.parametrize("status", [500, 502, 503, 504])
-    async def test_5xx_retried(self, api: StoreApi, router: respx.MockRouter, status: int) -> None:
+    async def test_5xx_retried(
+        self, api: StoreApi, router: respx.MockRouter, status: int
+    ) -> None:
         error = {"errors": [{"code": "InternalFailure", "message": "We encountered an error"}]}
         fake = serve(router, OP, sp_response(status, error), sp_response(200, PARTICIPATIONS))
         assert (await call(api)).status_code == 200
@@ -198,11 +199,8 @@ class TestRetries:
     async def test_5xx_gives_up_with_server_error(
         self, api: StoreApi, router: respx.MockRouter
     ) -> None:
-        fake = serve(
-            router,
-            OP,
-            sp_response(503, {"errors": [{"code": "ServiceUnavailable", "message": "try later"}]}),
-        )
+        fake = serve(router, OP, sp_response(503, {"errors": [{"code": "ServiceUnavailable",
+                                                               "message": "try later"}]}))
         with pytest.raises(SpApiServerError):
             await call(api)
         assert len(fake.requests) == 5
@@ -257,10 +255,8 @@ class TestOnCall:
             sp_response(200, PARTICIPATIONS, request_id="r3"),
         )
         await call(api)
-        summary = [
-            (c.operation, c.method, c.path, c.status_code, c.request_id, c.error_code)
-            for c in calls.records
-        ]
+        summary = [(c.operation, c.method, c.path, c.status_code, c.request_id, c.error_code)
+                   for c in calls.records]
         assert summary == [
             (OP, "GET", PATH, 429, "r1", "QuotaExceeded"),
             (OP, "GET", PATH, None, None, "ConnectError"),
@@ -297,13 +293,8 @@ class TestRateLimiting:
     async def test_missing_header_on_429_keeps_the_known_rate(
         self, api: StoreApi, router: respx.MockRouter, limiter: InMemoryRateLimiter
     ) -> None:
-        serve(
-            router,
-            OP,
-            sp_response(200, PARTICIPATIONS, rate_limit="0.5"),
-            sp_response(429, THROTTLED),
-            sp_response(200, PARTICIPATIONS),
-        )
+        serve(router, OP, sp_response(200, PARTICIPATIONS, rate_limit="0.5"),
+              sp_response(429, THROTTLED), sp_response(200, PARTICIPATIONS))
         await call(api)
         await call(api)
         assert limiter.rate_for((SELLER_ID, "na", OP)) == 0.5
@@ -314,8 +305,7 @@ class TestJsonBody:
         example = sandbox_examples("reports_2021-06-30.json", "createReport", "202")[0]
         body = example["request"]["parameters"]["body"]["value"]
         fake = serve(router, "createReport", sp_response(202, example["response"]))
-        response = await api.request(
-            "createReport", "POST", "/reports/2021-06-30/reports", json=body
-        )
+        response = await api.request("createReport", "POST", "/reports/2021-06-30/reports",
+                                     json=body)
         assert response.body == {"reportId": "ID323"}
         assert fake.requests[0].headers["content-type"] == "application/json"

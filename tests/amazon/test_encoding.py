@@ -53,15 +53,10 @@ class TestEncodeQuery:
         assert encode_query({"nextToken": "a%2Bb"}) == "nextToken=a%252Bb"
 
     def test_arrays_are_comma_joined_and_items_encoded(self) -> None:
-        query = encode_query(
-            {
-                "marketplaceIds": ["ATVPDKIKX0DER", "A2EUQ1WTGCTBG2"],
-                "sellerSkus": ["a b", "x/y", "ü"],
-            }
-        )
-        assert query == (
-            "marketplaceIds=ATVPDKIKX0DER,A2EUQ1WTGCTBG2&sellerSkus=a%20b,x%2Fy,%C3%BC"
-        )
+        query = encode_query({"marketplaceIds": ["ATVPDKIKX0DER", "A2EUQ1WTGCTBG2"],
+                              "sellerSkus": ["a b", "x/y", "ü"]})
+        assert query == ("marketplaceIds=ATVPDKIKX0DER,A2EUQ1WTGCTBG2"
+                         "&sellerSkus=a%20b,x%2Fy,%C3%BC")
 
     def test_array_items_with_commas_are_refused(self) -> None:
         with pytest.raises(ValueError):
@@ -72,12 +67,9 @@ class TestEncodeQuery:
             RED = "RED"
 
         when = datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC)
-        assert (
-            encode_query(
-                {"details": True, "n": 5, "when": when, "c": Color.RED, "none": None, "empty": []}
-            )
-            == "details=true&n=5&when=2026-01-02T03%3A04%3A05Z&c=RED"
-        )
+        assert encode_query(
+            {"details": True, "n": 5, "when": when, "c": Color.RED, "none": None, "empty": []}
+        ) == "details=true&n=5&when=2026-01-02T03%3A04%3A05Z&c=RED"
         assert encode_query({"x": "!'()*"}) == "x=%21%27%28%29%2A"
 
 

@@ -28,12 +28,8 @@ SUMMARY: dict[str, Any] = {
         "inboundWorkingQuantity": 1,
         "inboundShippedQuantity": 2,
         "inboundReceivingQuantity": 3,
-        "reservedQuantity": {
-            "totalReservedQuantity": 4,
-            "pendingCustomerOrderQuantity": 4,
-            "pendingTransshipmentQuantity": 0,
-            "fcProcessingQuantity": 0,
-        },
+        "reservedQuantity": {"totalReservedQuantity": 4, "pendingCustomerOrderQuantity": 4,
+                             "pendingTransshipmentQuantity": 0, "fcProcessingQuantity": 0},
         "researchingQuantity": {
             "totalResearchingQuantity": 1,
             "researchingQuantityBreakdown": [
@@ -71,23 +67,14 @@ class TestGetInventoryPage:
     ) -> None:
         fake = serve(router, OP, sp_response(200, page("MY SKU/1")))
         result = await get_inventory_page(api, marketplace_id=US)
-        assert fake.queries == [
-            {
-                "details": "true",
-                "granularityType": "Marketplace",
-                "granularityId": US,
-                "marketplaceIds": US,
-            }
-        ]
+        assert fake.queries == [{"details": "true", "granularityType": "Marketplace",
+                                 "granularityId": US, "marketplaceIds": US}]
         (item,) = result.items
         assert (item.seller_sku, item.fn_sku, item.total_quantity) == ("MY SKU/1", "B0020MLK00", 23)
         details = item.inventory_details
         assert details is not None and details.fulfillable_quantity == 11
-        assert (details.reserved_total, details.researching_total, details.unfulfillable_total) == (
-            4,
-            1,
-            2,
-        )
+        assert (details.reserved_total, details.researching_total,
+                details.unfulfillable_total) == (4, 1, 2)
         assert item.last_updated_time == datetime(2026, 2, 27, 10, tzinfo=UTC)
         assert result.next_token is None
 
@@ -130,13 +117,11 @@ class TestIterInventorySummaries:
         self, api: StoreApi, router: respx.MockRouter
     ) -> None:
         token = "eyJ+bmV4dC/Rva2VuIjoxfQ=="
-        fake = serve(
-            router, OP, sp_response(200, page("A", next_token=token)), sp_response(200, page("B"))
-        )
+        fake = serve(router, OP, sp_response(200, page("A", next_token=token)),
+                     sp_response(200, page("B")))
         since = datetime(2026, 2, 1, tzinfo=UTC)
-        pages = await collect(
-            iter_inventory_summaries(api, marketplace_id=US, start_date_time=since)
-        )
+        pages = await collect(iter_inventory_summaries(api, marketplace_id=US,
+                                                       start_date_time=since))
         assert [[i.seller_sku for i in p.items] for p in pages] == [["A"], ["B"]]
         first, second = fake.queries
         assert "nextToken" not in first

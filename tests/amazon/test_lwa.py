@@ -132,7 +132,9 @@ class TestExchangeCode:
             await lwa.exchange_code(CODE, REDIRECT)
         assert route.call_count == 1
 
-    async def test_connect_error_is_retried(self, lwa: LwaClient, router: respx.MockRouter) -> None:
+    async def test_connect_error_is_retried(
+        self, lwa: LwaClient, router: respx.MockRouter
+    ) -> None:
         route = router.post(LWA_TOKEN_URL).mock(
             side_effect=[httpx.ConnectError("refused"), lwa_ok(1)]
         )
@@ -189,7 +191,9 @@ class TestRefresh:
     async def test_server_error_gives_up_after_max_retries(
         self, lwa: LwaClient, router: respx.MockRouter
     ) -> None:
-        route = router.post(LWA_TOKEN_URL).mock(return_value=httpx.Response(500, json=SERVER_ERROR))
+        route = router.post(LWA_TOKEN_URL).mock(
+            return_value=httpx.Response(500, json=SERVER_ERROR)
+        )
         with pytest.raises(LwaTemporaryError):
             await lwa.refresh(REFRESH_TOKEN)
         assert route.call_count == 4  # 1 + max_retries (3)

@@ -30,18 +30,8 @@ GET = sandbox_examples(MODEL, "getOrder", "200")
 SEARCH_400 = sandbox_examples(MODEL, "searchOrders", "400")[0]["response"]
 JP, UK = "A1VC38T7YXB528", "A1F83G8C2ARO7P"
 SINCE = datetime(2024, 12, 25, tzinfo=UTC)
-PII_STRINGS = (
-    "John Smith",
-    "buyer-email",
-    "Business Park",
-    "150-0002",
-    "Sarah Thompson",
-    "+44 20",
-    "Oak Avenue",
-    "Feliz Natal",
-    "Oliveira",
-    "1234567890",
-)
+PII_STRINGS = ("John Smith", "buyer-email", "Business Park", "150-0002", "Sarah Thompson",
+               "+44 20", "Oak Avenue", "Feliz Natal", "Oliveira", "1234567890")
 
 
 def without_pagination(body: dict[str, Any]) -> dict[str, Any]:
@@ -70,14 +60,12 @@ class TestSearchOrdersPage:
         )
         dumped = order.model_dump_json()
         assert not any(s in dumped for s in PII_STRINGS)
-        assert fake.queries == [
-            {
-                "createdAfter": "2024-12-25T00:00:00Z",
-                "marketplaceIds": JP,
-                "maxResultsPerPage": "100",
-                "includedData": "FULFILLMENT,PROCEEDS",
-            }
-        ]
+        assert fake.queries == [{
+            "createdAfter": "2024-12-25T00:00:00Z",
+            "marketplaceIds": JP,
+            "maxResultsPerPage": "100",
+            "includedData": "FULFILLMENT,PROCEEDS",
+        }]
 
     async def test_dates_are_sent_in_utc_z(self, api: StoreApi, router: respx.MockRouter) -> None:
         fake = serve(router, "searchOrders", sp_response(200, {"orders": []}))
@@ -134,16 +122,11 @@ class TestIterOrders:
     ) -> None:
         token = "9ZhB4RmVy+c2lvbi/AxLjAgb2YgdGhl=="
         first = {**SEARCH[0]["response"], "pagination": {"nextToken": token}}
-        fake = serve(
-            router,
-            "searchOrders",
-            sp_response(200, first),
-            sp_response(200, without_pagination(SEARCH[1]["response"])),
-        )
+        fake = serve(router, "searchOrders", sp_response(200, first),
+                     sp_response(200, without_pagination(SEARCH[1]["response"])))
         pages = [p async for p in iter_orders(api, marketplace_ids=[JP], created_after=SINCE)]
         assert [[o.order_id for o in p.items] for p in pages] == [
-            ["250-1234567-8901234"],
-            ["202-7654321-1098765"],
+            ["250-1234567-8901234"], ["202-7654321-1098765"]
         ]
         assert pages[1].items[0].fulfillment_channel == "MFN"
         one, two = fake.queries
@@ -155,9 +138,8 @@ class TestIterOrders:
 
     async def test_orders_source_adapter(self, api: StoreApi, router: respx.MockRouter) -> None:
         serve(router, "searchOrders", sp_response(200, SEARCH[2]["response"]))
-        page = await ORDERS_SOURCE.search_orders_page(
-            api, marketplace_ids=["A2Q3Y263D00KWC"], created_after=SINCE
-        )
+        page = await ORDERS_SOURCE.search_orders_page(api, marketplace_ids=["A2Q3Y263D00KWC"],
+                                                      created_after=SINCE)
         assert isinstance(page, OrdersPage)
         assert page.items[0].order_total == Decimal("1599.90")
 
@@ -193,28 +175,18 @@ class TestNoPii:
 
     def test_no_public_entry_point_accepts_included_data(self) -> None:
         entry_points: list[Callable[..., Any]] = [
-            search_orders_page,
-            iter_orders,
-            get_order,
-            ORDERS_SOURCE.search_orders_page,
-            ORDERS_SOURCE.get_order,
+            search_orders_page, iter_orders, get_order,
+            ORDERS_SOURCE.search_orders_page, ORDERS_SOURCE.get_order,
         ]
         for fn in entry_points:
             for name in inspect.signature(fn).parameters:
                 assert "include" not in name.lower() and "data" not in name.lower(), fn
         public = [
-            n
-            for n, v in vars(orders_module).items()
+            n for n, v in vars(orders_module).items()
             if callable(v) and not n.startswith("_") and v.__module__ == orders_module.__name__
         ]
-        assert sorted(public) == [
-            "Orders20260101",
-            "OrdersPage",
-            "OrdersSource",
-            "get_order",
-            "iter_orders",
-            "search_orders_page",
-        ]
+        assert sorted(public) == ["Orders20260101", "OrdersPage", "OrdersSource", "get_order",
+                                  "iter_orders", "search_orders_page"]
 
     async def test_every_entry_point_sends_only_the_allow_list(
         self, api: StoreApi, router: respx.MockRouter
@@ -223,13 +195,8 @@ class TestNoPii:
         search = serve(router, "searchOrders", sp_response(200, {"orders": []}))
         get = serve(router, "getOrder", sp_response(200, GET[0]["response"]))
         await search_orders_page(api, marketplace_ids=[JP], created_after=SINCE)
-        await search_orders_page(
-            api,
-            marketplace_ids=[JP],
-            last_updated_after=SINCE,
-            pagination_token="t",
-            fulfillment_statuses=["SHIPPED"],
-        )
+        await search_orders_page(api, marketplace_ids=[JP], last_updated_after=SINCE,
+                                 pagination_token="t", fulfillment_statuses=["SHIPPED"])
         _ = [p async for p in iter_orders(api, marketplace_ids=[JP], created_after=SINCE)]
         await ORDERS_SOURCE.search_orders_page(api, marketplace_ids=[JP], created_after=SINCE)
         await get_order(api, "1")

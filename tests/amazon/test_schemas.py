@@ -38,14 +38,10 @@ def test_aliases_are_the_model_property_names(
 
 
 def _examples() -> list[tuple[str, Any]]:
-    out = [
-        (f"searchOrders-{i}", e["response"])
-        for i, e in enumerate(sandbox_examples("orders_2026-01-01.json", "searchOrders", "200"))
-    ]
-    out += [
-        (f"getOrder-{i}", e["response"])
-        for i, e in enumerate(sandbox_examples("orders_2026-01-01.json", "getOrder", "200"))
-    ]
+    out = [(f"searchOrders-{i}", e["response"]) for i, e in
+           enumerate(sandbox_examples("orders_2026-01-01.json", "searchOrders", "200"))]
+    out += [(f"getOrder-{i}", e["response"]) for i, e in
+            enumerate(sandbox_examples("orders_2026-01-01.json", "getOrder", "200"))]
     return out
 
 

@@ -51,10 +51,8 @@ def assert_clean(*texts: str) -> None:
 
 
 LWA_FAILURES = [
-    httpx.Response(
-        400,
-        json={"error": "invalid_grant", "error_description": f"bad refresh_token {REFRESH_TOKEN}"},
-    ),
+    httpx.Response(400, json={"error": "invalid_grant", "error_description":
+                              f"bad refresh_token {REFRESH_TOKEN}"}),
     httpx.Response(401, json={"error": "invalid_client"}),
     httpx.Response(500, json={"error": "server_error"}),
     httpx.ConnectError(f"refused while sending {CLIENT_SECRET}"),
@@ -74,11 +72,8 @@ async def test_lwa_failures_during_a_call(
 
 
 async def test_code_exchange_failure(lwa: LwaClient, router: respx.MockRouter) -> None:
-    router.post(LWA_TOKEN_URL).mock(
-        return_value=httpx.Response(
-            400, json={"error": "invalid_grant", "error_description": "invalid grant : code"}
-        )
-    )
+    router.post(LWA_TOKEN_URL).mock(return_value=httpx.Response(
+        400, json={"error": "invalid_grant", "error_description": "invalid grant : code"}))
     with pytest.raises(AmazonError) as info:
         await lwa.exchange_code(CODE, "https://example.test/cb")
     assert_clean(*texts_of(info.value))
@@ -87,18 +82,8 @@ async def test_code_exchange_failure(lwa: LwaClient, router: respx.MockRouter) -
 SP_FAILURES = [
     sp_response(403, EXPIRED),
     sp_response(429, THROTTLED),
-    sp_response(
-        400,
-        {
-            "errors": [
-                {
-                    "code": "InvalidInput",
-                    "message": "bad token",
-                    "details": f"token {access_token(1)} rejected",
-                }
-            ]
-        },
-    ),
+    sp_response(400, {"errors": [{"code": "InvalidInput", "message": "bad token",
+                                  "details": f"token {access_token(1)} rejected"}]}),
     httpx.ConnectError("refused"),
     httpx.ReadTimeout("slow"),
 ]

@@ -20,18 +20,13 @@ from tests.support.spapi_models import validate_request, validate_response
 
 BASE = "http://sim.test"
 REDIRECT = "http://127.0.0.1:5173/amazon/callback"
-CLIENT = {
-    "client_id": "amzn1.application-oa2-client.minthubdemo",
-    "client_secret": "minthub-demo-secret",
-}
+CLIENT = {"client_id": "amzn1.application-oa2-client.minthubdemo",
+          "client_secret": "minthub-demo-secret"}
 APP_ID = "amzn1.sp.solution.minthub-demo"
 US = "ATVPDKIKX0DER"
-MODELS = {
-    "getInventorySummaries": "fbaInventory.json",
-    "searchOrders": "orders_2026-01-01.json",
-    "getOrder": "orders_2026-01-01.json",
-    "getMarketplaceParticipations": "sellers.json",
-}
+MODELS = {"getInventorySummaries": "fbaInventory.json", "searchOrders": "orders_2026-01-01.json",
+          "getOrder": "orders_2026-01-01.json",
+          "getMarketplaceParticipations": "sellers.json"}
 
 
 class Clock:
@@ -61,21 +56,12 @@ class Sim:
     def now(self) -> datetime:
         return datetime.fromtimestamp(self.clock.now, UTC)
 
-    async def consent(
-        self, seller: str = "A1MINTHUB00007", redirect_uri: str = REDIRECT, state: str = "st-1"
-    ) -> dict[str, str]:
+    async def consent(self, seller: str = "A1MINTHUB00007", redirect_uri: str = REDIRECT,
+                      state: str = "st-1") -> dict[str, str]:
         """Approve the consent form; returns the redirect's query parameters."""
-        response = await self.client.post(
-            "/apps/authorize/consent",
-            data={
-                "application_id": APP_ID,
-                "state": state,
-                "redirect_uri": redirect_uri,
-                "version": "beta",
-                "selling_partner_id": seller,
-                "decision": "approve",
-            },
-        )
+        response = await self.client.post("/apps/authorize/consent", data={
+            "application_id": APP_ID, "state": state, "redirect_uri": redirect_uri,
+            "version": "beta", "selling_partner_id": seller, "decision": "approve"})
         assert response.status_code == 302, response.text
         location = response.headers["location"]
         assert location.startswith(redirect_uri + "?")
@@ -87,24 +73,16 @@ class Sim:
     async def connect(self, seller: str = "A1MINTHUB00007") -> dict[str, Any]:
         """Consent + code exchange; remembers the access token for ``spapi``."""
         params = await self.consent(seller)
-        response = await self.token(
-            grant_type="authorization_code", redirect_uri=REDIRECT, code=params["spapi_oauth_code"]
-        )
+        response = await self.token(grant_type="authorization_code", redirect_uri=REDIRECT,
+                                    code=params["spapi_oauth_code"])
         assert response.status_code == 200, response.text
         body: dict[str, Any] = response.json()
         self.tokens[seller] = body["access_token"]
         return body
 
-    async def spapi(
-        self,
-        operation: str,
-        path: str,
-        params: Mapping[str, str] | None = None,
-        *,
-        seller: str = "A1MINTHUB00007",
-        token: str | None = None,
-        valid_request: bool = True,
-    ) -> httpx.Response:
+    async def spapi(self, operation: str, path: str, params: Mapping[str, str] | None = None,
+                    *, seller: str = "A1MINTHUB00007", token: str | None = None,
+                    valid_request: bool = True) -> httpx.Response:
         params = dict(params or {})
         model = MODELS[operation]
         if valid_request:

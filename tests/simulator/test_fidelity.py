@@ -74,55 +74,24 @@ class TestValidatorOnSandboxExamples:
         with pytest.raises(AssertionError, match="declares no 418"):
             validate_response("searchOrders", 418, {})
 
-    @pytest.mark.parametrize(
-        ("query", "message"),
-        [
-            ({"granularityType": "Marketplace", "granularityId": US}, "missing required"),
-            ({"granularityType": "Region", "granularityId": US, "marketplaceIds": US}, "enum"),
-            (
-                {
-                    "granularityType": "Marketplace",
-                    "granularityId": US,
-                    "marketplaceIds": f"{US},A2EUQ1WTGCTBG2",
-                },
-                "maxItems",
-            ),
-            (
-                {
-                    "granularityType": "Marketplace",
-                    "granularityId": US,
-                    "marketplaceIds": US,
-                    "details": "1",
-                },
-                "true/false",
-            ),
-            (
-                {
-                    "granularityType": "Marketplace",
-                    "granularityId": US,
-                    "marketplaceIds": US,
-                    "MarketplaceIds": US,
-                },
-                "unknown query parameter",
-            ),
-            (
-                {"granularityType": "Marketplace", "granularityId": US, "marketplaceIds": [US, US]},
-                "repeated",
-            ),
-            (
-                {
-                    "granularityType": "Marketplace",
-                    "granularityId": US,
-                    "marketplaceIds": US,
-                    "startDateTime": "2024-01-01",
-                },
-                "date-time",
-            ),
-        ],
-    )
+    @pytest.mark.parametrize(("query", "message"), [
+        ({"granularityType": "Marketplace", "granularityId": US}, "missing required"),
+        ({"granularityType": "Region", "granularityId": US, "marketplaceIds": US}, "enum"),
+        ({"granularityType": "Marketplace", "granularityId": US,
+          "marketplaceIds": f"{US},A2EUQ1WTGCTBG2"}, "maxItems"),
+        ({"granularityType": "Marketplace", "granularityId": US, "marketplaceIds": US,
+          "details": "1"}, "true/false"),
+        ({"granularityType": "Marketplace", "granularityId": US, "marketplaceIds": US,
+          "MarketplaceIds": US}, "unknown query parameter"),
+        ({"granularityType": "Marketplace", "granularityId": US,
+          "marketplaceIds": [US, US]}, "repeated"),
+        ({"granularityType": "Marketplace", "granularityId": US, "marketplaceIds": US,
+          "startDateTime": "2024-01-01"}, "date-time"),
+    ])
     def test_rejects_wrong_requests(self, query: dict[str, Any], message: str) -> None:
         with pytest.raises(AssertionError, match=message):
-            validate_request("getInventorySummaries", "GET", "/fba/inventory/v1/summaries", query)
+            validate_request("getInventorySummaries", "GET", "/fba/inventory/v1/summaries",
+                             query)
 
     def test_path_and_method(self) -> None:
         validate_request("getOrder", "GET", "/orders/2026-01-01/orders/111-1234567-1234567", {})
@@ -143,16 +112,14 @@ def _declared(operation: str) -> dict[str, dict[str, Any]]:
     return {p["name"]: p for p in op.get("parameters", []) if p["in"] == "query"}
 
 
-@pytest.mark.parametrize(
-    ("operation", "params"),
-    [
-        ("getInventorySummaries", inventory.PARAMS),
-        ("searchOrders", orders.SEARCH_PARAMS),
-        ("getOrder", orders.GET_PARAMS),
-        ("getMarketplaceParticipations", ()),
-    ],
-)
-def test_simulator_parameters_match_the_model(operation: str, params: tuple[Param, ...]) -> None:
+@pytest.mark.parametrize(("operation", "params"), [
+    ("getInventorySummaries", inventory.PARAMS),
+    ("searchOrders", orders.SEARCH_PARAMS),
+    ("getOrder", orders.GET_PARAMS),
+    ("getMarketplaceParticipations", ()),
+])
+def test_simulator_parameters_match_the_model(operation: str,
+                                              params: tuple[Param, ...]) -> None:
     declared = _declared(operation)
     assert {p.name for p in params} == set(declared)
     for p in params:
@@ -189,13 +156,9 @@ async def test_orders_reuse_the_sandbox_examples_structure(connected: Sim) -> No
             body = example["response"]
             for order in body.get("orders", [body.get("order")]):
                 example_paths |= _key_paths(order)
-    found = (
-        await connected.spapi(
-            "searchOrders",
-            "/orders/2026-01-01/orders",
-            {"createdAfter": "2000-01-01T00:00:00Z", "includedData": "PROCEEDS,FULFILLMENT"},
-        )
-    ).json()["orders"]
+    found = (await connected.spapi("searchOrders", "/orders/2026-01-01/orders", {
+        "createdAfter": "2000-01-01T00:00:00Z", "includedData": "PROCEEDS,FULFILLMENT"}
+    )).json()["orders"]
     ours = set().union(*(_key_paths(order) for order in found))
     assert ours <= example_paths, sorted(ours - example_paths)
     assert not {p for p in ours if p.startswith((".buyer", ".recipient"))}
@@ -203,18 +166,17 @@ async def test_orders_reuse_the_sandbox_examples_structure(connected: Sim) -> No
 
 async def test_sellers_match_the_sandbox_example_structure(connected: Sim) -> None:
     examples = [e for f, op, s, e in sandbox_examples() if op == "getMarketplaceParticipations"]
-    body = (
-        await connected.spapi(
-            "getMarketplaceParticipations", "/sellers/v1/marketplaceParticipations"
-        )
-    ).json()
+    body = (await connected.spapi("getMarketplaceParticipations",
+                                  "/sellers/v1/marketplaceParticipations")).json()
     assert _key_paths(body) == _key_paths(examples[0]["response"])
-    assert body["payload"][0]["marketplace"] == examples[0]["response"]["payload"][0]["marketplace"]
+    assert body["payload"][0]["marketplace"] == examples[0]["response"]["payload"][0][
+        "marketplace"]
 
 
 async def test_every_error_kind_matches_the_models(connected: Sim) -> None:
     """403/400/404/429/500/503 bodies of each operation validate (done inside Sim.spapi)."""
-    inventory_query = {"granularityType": "Marketplace", "granularityId": US, "marketplaceIds": US}
+    inventory_query = {"granularityType": "Marketplace", "granularityId": US,
+                       "marketplaceIds": US}
     calls: list[tuple[str, str, dict[str, str]]] = [
         ("getInventorySummaries", "/fba/inventory/v1/summaries", inventory_query),
         ("searchOrders", "/orders/2026-01-01/orders", {"createdAfter": "2000-01-01T00:00:00Z"}),
@@ -227,12 +189,9 @@ async def test_every_error_kind_matches_the_models(connected: Sim) -> None:
         bad = await connected.spapi(operation, path, query | {"bogus": "1"}, valid_request=False)
         assert bad.status_code == 400
         for status in (500, 503):
-            await connected.client.post(
-                "/_sim/faults", json={"operation": operation, "kind": "status", "status": status}
-            )
+            await connected.client.post("/_sim/faults", json={
+                "operation": operation, "kind": "status", "status": status})
             assert (await connected.spapi(operation, path, query)).status_code == status
-        statuses = {
-            (await connected.spapi(operation, path, query)).status_code
-            for _ in range(PLANS[operation].burst + 1)
-        }
+        statuses = {(await connected.spapi(operation, path, query)).status_code
+                    for _ in range(PLANS[operation].burst + 1)}
         assert 429 in statuses

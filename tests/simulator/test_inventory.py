@@ -32,10 +32,8 @@ class TestPagination:
         body = first.json()
         assert first.headers["x-amzn-RateLimit-Limit"] == "2"
         assert len(body["payload"]["inventorySummaries"]) == 50
-        assert body["payload"]["granularity"] == {
-            "granularityType": "Marketplace",
-            "granularityId": US,
-        }
+        assert body["payload"]["granularity"] == {"granularityType": "Marketplace",
+                                                  "granularityId": US}
         token = body["pagination"]["nextToken"]
         assert {"+", "/", "="} <= set(token)  # clients must URL-encode it exactly once
         connected.clock.advance(1)
@@ -47,9 +45,8 @@ class TestPagination:
         first = await connected.spapi("getInventorySummaries", PATH, BASE_PARAMS)
         token = first.json()["pagination"]["nextToken"]
         connected.clock.advance(31)
-        late = await connected.spapi(
-            "getInventorySummaries", PATH, BASE_PARAMS | {"nextToken": token}
-        )
+        late = await connected.spapi("getInventorySummaries", PATH,
+                                     BASE_PARAMS | {"nextToken": token})
         assert late.status_code == 400
         error = late.json()["errors"][0]
         assert error["code"] == "InvalidInput" and "nextToken" in error["message"]
@@ -60,9 +57,8 @@ class TestPagination:
         first = await connected.spapi("getInventorySummaries", PATH, BASE_PARAMS)
         token = first.json()["pagination"]["nextToken"].replace("+", "%2B")
         connected.clock.advance(1)
-        response = await connected.spapi(
-            "getInventorySummaries", PATH, BASE_PARAMS | {"nextToken": token}
-        )
+        response = await connected.spapi("getInventorySummaries", PATH,
+                                         BASE_PARAMS | {"nextToken": token})
         assert response.status_code == 400
 
 
@@ -71,67 +67,54 @@ class TestFilters:
         plain = (await connected.spapi("getInventorySummaries", PATH, BASE_PARAMS)).json()
         assert "inventoryDetails" not in plain["payload"]["inventorySummaries"][0]
         connected.clock.advance(1)
-        detailed = (
-            await connected.spapi("getInventorySummaries", PATH, BASE_PARAMS | {"details": "true"})
-        ).json()
+        detailed = (await connected.spapi("getInventorySummaries", PATH,
+                                          BASE_PARAMS | {"details": "true"})).json()
         first = detailed["payload"]["inventorySummaries"][0]
         assert {"fulfillableQuantity", "reservedQuantity", "unfulfillableQuantity"} <= set(
-            first["inventoryDetails"]
-        )
+            first["inventoryDetails"])
 
     async def test_seller_skus_including_awkward_ones(self, connected: Sim) -> None:
         wanted = ["MINT MUG 350", "TEA/INFUSER-01"]
-        response = await connected.spapi(
-            "getInventorySummaries", PATH, BASE_PARAMS | {"sellerSkus": ",".join(wanted)}
-        )
+        response = await connected.spapi("getInventorySummaries", PATH,
+                                         BASE_PARAMS | {"sellerSkus": ",".join(wanted)})
         assert [s["sellerSku"] for s in response.json()["payload"]["inventorySummaries"]] == wanted
         connected.clock.advance(1)
-        comma = await connected.spapi(
-            "getInventorySummaries", PATH, BASE_PARAMS | {"sellerSku": "GIFT,SET-3PK"}
-        )
+        comma = await connected.spapi("getInventorySummaries", PATH,
+                                      BASE_PARAMS | {"sellerSku": "GIFT,SET-3PK"})
         assert [s["sellerSku"] for s in comma.json()["payload"]["inventorySummaries"]] == [
-            "GIFT,SET-3PK"
-        ]
+            "GIFT,SET-3PK"]
 
     async def test_start_date_time_filters_recent_changes(self, connected: Sim) -> None:
         everything = await all_pages(connected, BASE_PARAMS)
         since = connected.now() - timedelta(days=7)
         connected.clock.advance(1)
-        recent = await all_pages(
-            connected, BASE_PARAMS | {"startDateTime": since.strftime("%Y-%m-%dT%H:%M:%SZ")}
-        )
+        recent = await all_pages(connected, BASE_PARAMS | {
+            "startDateTime": since.strftime("%Y-%m-%dT%H:%M:%SZ")})
         assert 0 < len(recent) < len(everything)
         assert all(s["lastUpdatedTime"] >= since.strftime("%Y-%m-%dT%H:%M:%SZ") for s in recent)
 
     async def test_start_date_time_older_than_18_months(self, connected: Sim) -> None:
-        response = await connected.spapi(
-            "getInventorySummaries", PATH, BASE_PARAMS | {"startDateTime": "2020-01-01T00:00:00Z"}
-        )
+        response = await connected.spapi("getInventorySummaries", PATH,
+                                         BASE_PARAMS | {"startDateTime": "2020-01-01T00:00:00Z"})
         assert response.status_code == 400
 
 
 class TestValidation:
     async def test_two_marketplaces_rejected(self, connected: Sim) -> None:
         response = await connected.spapi(
-            "getInventorySummaries",
-            PATH,
-            BASE_PARAMS | {"marketplaceIds": f"{US},A2EUQ1WTGCTBG2"},
-            valid_request=False,
-        )
+            "getInventorySummaries", PATH,
+            BASE_PARAMS | {"marketplaceIds": f"{US},A2EUQ1WTGCTBG2"}, valid_request=False)
         assert response.status_code == 400
         assert response.json()["errors"][0]["code"] == "InvalidInput"
 
     async def test_missing_required_and_bad_enum(self, connected: Sim) -> None:
-        for params in (
-            {"granularityType": "Marketplace", "granularityId": US},
-            BASE_PARAMS | {"granularityType": "Region"},
-            BASE_PARAMS | {"details": "yes"},
-            BASE_PARAMS | {"sellerSkus": ",".join(f"S{i}" for i in range(51))},
-            BASE_PARAMS | {"MarketplaceIds": US},
-        ):
-            response = await connected.spapi(
-                "getInventorySummaries", PATH, params, valid_request=False
-            )
+        for params in ({"granularityType": "Marketplace", "granularityId": US},
+                       BASE_PARAMS | {"granularityType": "Region"},
+                       BASE_PARAMS | {"details": "yes"},
+                       BASE_PARAMS | {"sellerSkus": ",".join(f"S{i}" for i in range(51))},
+                       BASE_PARAMS | {"MarketplaceIds": US}):
+            response = await connected.spapi("getInventorySummaries", PATH, params,
+                                             valid_request=False)
             assert response.status_code == 400, params
             connected.clock.advance(1)
 

@@ -35,9 +35,8 @@ async def search_all(sim: Sim, params: dict[str, str]) -> list[dict[str, Any]]:
 
 class TestSearchOrders:
     async def test_all_orders_paged_and_consistent(self, connected: Sim) -> None:
-        orders = await search_all(
-            connected, {"createdAfter": NINETY_ONE_DAYS_AGO, "includedData": "PROCEEDS,FULFILLMENT"}
-        )
+        orders = await search_all(connected, {
+            "createdAfter": NINETY_ONE_DAYS_AGO, "includedData": "PROCEEDS,FULFILLMENT"})
         assert len(orders) == 300 and len({o["orderId"] for o in orders}) == 300
         statuses = {o["fulfillment"]["fulfillmentStatus"] for o in orders}
         assert {"PENDING", "UNSHIPPED", "PARTIALLY_SHIPPED", "SHIPPED", "CANCELLED"} <= statuses
@@ -50,19 +49,15 @@ class TestSearchOrders:
                 assert order["fulfillment"]["fulfillmentStatus"] == "PENDING"
                 continue
             total = order["proceeds"]["grandTotal"]
-            lines = sum(
-                Decimal(i["product"]["price"]["unitPrice"]["amount"]) * i["quantityOrdered"]
-                for i in order["orderItems"]
-            )
+            lines = sum(Decimal(i["product"]["price"]["unitPrice"]["amount"]) * i["quantityOrdered"]
+                        for i in order["orderItems"])
             assert Decimal(total["amount"]) == lines
-            assert {
-                i["proceeds"]["proceedsTotal"]["currencyCode"] for i in order["orderItems"]
-            } == {total["currencyCode"]}
+            assert {i["proceeds"]["proceedsTotal"]["currencyCode"]
+                    for i in order["orderItems"]} == {total["currencyCode"]}
 
     async def test_page_size_and_created_before_echo(self, connected: Sim) -> None:
-        response = await connected.spapi(
-            "searchOrders", PATH, {"createdAfter": NINETY_ONE_DAYS_AGO, "maxResultsPerPage": "7"}
-        )
+        response = await connected.spapi("searchOrders", PATH, {
+            "createdAfter": NINETY_ONE_DAYS_AGO, "maxResultsPerPage": "7"})
         body = response.json()
         assert response.headers["x-amzn-RateLimit-Limit"] == "0.0056"
         assert len(body["orders"]) == 7 and "nextToken" in body["pagination"]
@@ -73,9 +68,8 @@ class TestSearchOrders:
     async def test_created_after_window(self, connected: Sim) -> None:
         after = connected.now() - timedelta(days=10)
         before = connected.now() - timedelta(days=3)
-        orders = await search_all(
-            connected, {"createdAfter": iso(after), "createdBefore": iso(before)}
-        )
+        orders = await search_all(connected, {"createdAfter": iso(after),
+                                              "createdBefore": iso(before)})
         assert 0 < len(orders) < 60
         assert all(iso(after) <= o["createdTime"] <= iso(before) for o in orders)
 
@@ -88,16 +82,9 @@ class TestSearchOrders:
         assert "lastUpdatedBefore" in response.json()
 
     async def test_status_marketplace_and_channel_filters(self, connected: Sim) -> None:
-        orders = await search_all(
-            connected,
-            {
-                "createdAfter": NINETY_ONE_DAYS_AGO,
-                "fulfillmentStatuses": "CANCELLED,PENDING",
-                "marketplaceIds": US,
-                "fulfilledBy": "AMAZON",
-                "includedData": "FULFILLMENT",
-            },
-        )
+        orders = await search_all(connected, {
+            "createdAfter": NINETY_ONE_DAYS_AGO, "fulfillmentStatuses": "CANCELLED,PENDING",
+            "marketplaceIds": US, "fulfilledBy": "AMAZON", "includedData": "FULFILLMENT"})
         assert orders
         for order in orders:
             assert order["fulfillment"]["fulfillmentStatus"] in ("CANCELLED", "PENDING")
@@ -105,49 +92,37 @@ class TestSearchOrders:
             assert order["salesChannel"]["marketplaceId"] == US
 
     async def test_follow_up_page_may_send_only_the_token(self, connected: Sim) -> None:
-        first = (
-            await connected.spapi(
-                "searchOrders",
-                PATH,
-                {"createdAfter": NINETY_ONE_DAYS_AGO, "maxResultsPerPage": "100"},
-            )
-        ).json()
+        first = (await connected.spapi("searchOrders", PATH, {
+            "createdAfter": NINETY_ONE_DAYS_AGO, "maxResultsPerPage": "100"})).json()
         connected.clock.advance(200)
-        second = await connected.spapi(
-            "searchOrders", PATH, {"paginationToken": first["pagination"]["nextToken"]}
-        )
+        second = await connected.spapi("searchOrders", PATH, {
+            "paginationToken": first["pagination"]["nextToken"]})
         assert second.status_code == 200 and len(second.json()["orders"]) == 100
         assert not {o["orderId"] for o in first["orders"]} & {
-            o["orderId"] for o in second.json()["orders"]
-        }
+            o["orderId"] for o in second.json()["orders"]}
 
 
 class TestSearchOrdersValidation:
-    @pytest.mark.parametrize(
-        "params",
-        [
-            {},  # neither createdAfter nor lastUpdatedAfter
-            {"createdAfter": NINETY_ONE_DAYS_AGO, "lastUpdatedAfter": NINETY_ONE_DAYS_AGO},
-            {"createdAfter": NINETY_ONE_DAYS_AGO, "lastUpdatedBefore": NINETY_ONE_DAYS_AGO},
-            {"createdAfter": "NOW+86400"},
-            {"createdAfter": NINETY_ONE_DAYS_AGO, "createdBefore": "NOW-30"},
-            {"createdAfter": "NOW-100", "createdBefore": "NOW-200"},
-            {"createdAfter": "2026-01-01"},
-            {"createdAfter": "2026-01-01T00:00:00 09:00"},  # an unencoded '+' arrives as a space
-            {"createdAfter": NINETY_ONE_DAYS_AGO, "maxResultsPerPage": "0"},
-            {"createdAfter": NINETY_ONE_DAYS_AGO, "maxResultsPerPage": "101"},
-            {"createdAfter": NINETY_ONE_DAYS_AGO, "fulfillmentStatuses": "Shipped"},
-            {"createdAfter": NINETY_ONE_DAYS_AGO, "marketplaceIds": "XX"},
-            {"CreatedAfter": NINETY_ONE_DAYS_AGO},
-            {"createdAfter": NINETY_ONE_DAYS_AGO, "paginationToken": "bogus"},
-        ],
-    )
+    @pytest.mark.parametrize("params", [
+        {},  # neither createdAfter nor lastUpdatedAfter
+        {"createdAfter": NINETY_ONE_DAYS_AGO, "lastUpdatedAfter": NINETY_ONE_DAYS_AGO},
+        {"createdAfter": NINETY_ONE_DAYS_AGO, "lastUpdatedBefore": NINETY_ONE_DAYS_AGO},
+        {"createdAfter": "NOW+86400"},
+        {"createdAfter": NINETY_ONE_DAYS_AGO, "createdBefore": "NOW-30"},
+        {"createdAfter": "NOW-100", "createdBefore": "NOW-200"},
+        {"createdAfter": "2026-01-01"},
+        {"createdAfter": "2026-01-01T00:00:00 09:00"},  # an unencoded '+' arrives as a space
+        {"createdAfter": NINETY_ONE_DAYS_AGO, "maxResultsPerPage": "0"},
+        {"createdAfter": NINETY_ONE_DAYS_AGO, "maxResultsPerPage": "101"},
+        {"createdAfter": NINETY_ONE_DAYS_AGO, "fulfillmentStatuses": "Shipped"},
+        {"createdAfter": NINETY_ONE_DAYS_AGO, "marketplaceIds": "XX"},
+        {"CreatedAfter": NINETY_ONE_DAYS_AGO},
+        {"createdAfter": NINETY_ONE_DAYS_AGO, "paginationToken": "bogus"},
+    ])
     async def test_invalid_input(self, connected: Sim, params: dict[str, str]) -> None:
         # "NOW±seconds" is relative to the simulator's clock.
-        params = {
-            k: iso(connected.now() + timedelta(seconds=int(v[3:]))) if v.startswith("NOW") else v
-            for k, v in params.items()
-        }
+        params = {k: iso(connected.now() + timedelta(seconds=int(v[3:])))
+                  if v.startswith("NOW") else v for k, v in params.items()}
         response = await connected.spapi("searchOrders", PATH, params, valid_request=False)
         assert response.status_code == 400, params
         assert response.json()["errors"][0]["code"] == "InvalidInput"
@@ -155,29 +130,19 @@ class TestSearchOrdersValidation:
 
     @pytest.mark.parametrize("included", ["BUYER", "PROCEEDS,RECIPIENT"])
     async def test_pii_datasets_are_forbidden(self, connected: Sim, included: str) -> None:
-        response = await connected.spapi(
-            "searchOrders", PATH, {"createdAfter": NINETY_ONE_DAYS_AGO, "includedData": included}
-        )
+        response = await connected.spapi("searchOrders", PATH, {
+            "createdAfter": NINETY_ONE_DAYS_AGO, "includedData": included})
         assert response.status_code == 403
         assert response.json()["errors"][0]["code"] == "Unauthorized"
 
 
 class TestGetOrder:
     async def test_get_known_order(self, connected: Sim) -> None:
-        listed = (
-            await connected.spapi(
-                "searchOrders",
-                PATH,
-                {
-                    "createdAfter": NINETY_ONE_DAYS_AGO,
-                    "maxResultsPerPage": "1",
-                    "includedData": "PROCEEDS",
-                },
-            )
-        ).json()["orders"][0]
-        response = await connected.spapi(
-            "getOrder", f"{PATH}/{listed['orderId']}", {"includedData": "PROCEEDS"}
-        )
+        listed = (await connected.spapi("searchOrders", PATH, {
+            "createdAfter": NINETY_ONE_DAYS_AGO, "maxResultsPerPage": "1",
+            "includedData": "PROCEEDS"})).json()["orders"][0]
+        response = await connected.spapi("getOrder", f"{PATH}/{listed['orderId']}",
+                                         {"includedData": "PROCEEDS"})
         assert response.status_code == 200
         assert response.headers["x-amzn-RateLimit-Limit"] == "0.5"
         assert response.json() == {"order": listed}
@@ -189,7 +154,6 @@ class TestGetOrder:
         assert malformed.status_code == 400
 
     async def test_buyer_forbidden(self, connected: Sim) -> None:
-        response = await connected.spapi(
-            "getOrder", f"{PATH}/111-0000000-0000000", {"includedData": "BUYER"}
-        )
+        response = await connected.spapi("getOrder", f"{PATH}/111-0000000-0000000",
+                                         {"includedData": "BUYER"})
         assert response.status_code == 403

@@ -62,9 +62,8 @@ def model_files() -> tuple[str, ...]:
     return tuple(names)
 
 
-def find_operation(
-    operation_id: str, model: str | None = None
-) -> tuple[dict[str, Any], str, str, dict[str, Any]]:
+def find_operation(operation_id: str, model: str | None = None
+                   ) -> tuple[dict[str, Any], str, str, dict[str, Any]]:
     """``(model, path, method, operation)`` for an operationId.
 
     Without ``model`` the operationId must be unambiguous across files, except that a single
@@ -85,9 +84,8 @@ def find_operation(
         current = [m for m in matches if not m[3].get("deprecated")]
         if len(current) != 1:
             paths = ", ".join(f"{m[2].upper()} {m[1]}" for m in matches)
-            raise AssertionError(
-                f"operationId {operation_id!r} is ambiguous ({paths}); pass model=..."
-            )
+            raise AssertionError(f"operationId {operation_id!r} is ambiguous ({paths}); "
+                                 "pass model=...")
         return current[0]
     return matches[0]
 
@@ -106,25 +104,21 @@ def _is_datetime(value: object) -> bool:
     return True
 
 
-def response_schema(
-    operation_id: str, status: int, *, model: str | None = None
-) -> dict[str, Any] | None:
+def response_schema(operation_id: str, status: int, *, model: str | None = None
+                    ) -> dict[str, Any] | None:
     """The schema declared for ``status`` (or ``default``); None if it declares no body."""
     _spec, path, method, op = find_operation(operation_id, model)
     responses = op.get("responses", {})
     response = responses.get(str(status)) or responses.get("default")
     if response is None:
-        raise AssertionError(
-            f"{operation_id} ({method.upper()} {path}) declares no {status} "
-            f"response; declared: {sorted(responses)}"
-        )
+        raise AssertionError(f"{operation_id} ({method.upper()} {path}) declares no {status} "
+                             f"response; declared: {sorted(responses)}")
     schema: dict[str, Any] | None = response.get("schema")
     return schema
 
 
-def validate_response(
-    operation_id: str, status: int, body: Any, *, model: str | None = None
-) -> None:
+def validate_response(operation_id: str, status: int, body: Any, *,
+                      model: str | None = None) -> None:
     """Assert ``body`` matches the model's schema for ``status``."""
     spec, path, method, _op = find_operation(operation_id, model)
     schema = response_schema(operation_id, status, model=model)
@@ -136,14 +130,10 @@ def validate_response(
     validator = Draft4Validator(root, format_checker=_FORMATS)
     errors = sorted(validator.iter_errors(body), key=lambda e: list(e.absolute_path))
     if errors:
-        lines = [
-            f"- at {'/'.join(map(str, e.absolute_path)) or '<root>'}: {e.message[:300]}"
-            for e in errors[:10]
-        ]
-        raise AssertionError(
-            f"{operation_id} ({method.upper()} {path}) {status} response does "
-            f"not match the model:\n" + "\n".join(lines)
-        )
+        lines = [f"- at {'/'.join(map(str, e.absolute_path)) or '<root>'}: {e.message[:300]}"
+                 for e in errors[:10]]
+        raise AssertionError(f"{operation_id} ({method.upper()} {path}) {status} response does "
+                             f"not match the model:\n" + "\n".join(lines))
 
 
 # --- requests --------------------------------------------------------------------------------
@@ -210,15 +200,9 @@ def _resolve(spec: dict[str, Any], param: dict[str, Any]) -> dict[str, Any]:
     return dict(resolved)
 
 
-def validate_request(
-    operation_id: str,
-    method: str,
-    path: str,
-    query: Mapping[str, str | list[str]],
-    body: Any = None,
-    *,
-    model: str | None = None,
-) -> None:
+def validate_request(operation_id: str, method: str, path: str,
+                     query: Mapping[str, str | list[str]], body: Any = None, *,
+                     model: str | None = None) -> None:
     """Assert a request is valid for the operation.
 
     ``path`` is as sent (percent-encoded segments, so a SKU with ``/`` stays one segment);
@@ -233,9 +217,8 @@ def validate_request(
     if matched is None:
         problems.append(f"path {path!r} does not match {template}")
     path_item = spec["paths"][template]
-    params = [
-        _resolve(spec, p) for p in [*path_item.get("parameters", []), *op.get("parameters", [])]
-    ]
+    params = [_resolve(spec, p) for p in [*path_item.get("parameters", []),
+                                          *op.get("parameters", [])]]
     declared = {p["name"]: p for p in params if p.get("in") == "query"}
     for name, value in query.items():
         if name not in declared:
@@ -243,9 +226,8 @@ def validate_request(
             continue
         if isinstance(value, list):
             if len(value) != 1:
-                problems.append(
-                    f"{name}: repeated {len(value)} times; send one comma-separated value"
-                )
+                problems.append(f"{name}: repeated {len(value)} times; send one comma-separated "
+                                "value")
                 continue
             value = value[0]
         problems += _check_value(operation_id, declared[name], value)
@@ -268,7 +250,5 @@ def validate_request(
     if body is not None and not any(p.get("in") == "body" for p in params):
         problems.append("a body was sent but the operation declares none")
     if problems:
-        raise AssertionError(
-            f"{operation_id} ({op_method.upper()} {template}) request is "
-            "invalid:\n" + "\n".join(f"- {p}" for p in problems)
-        )
+        raise AssertionError(f"{operation_id} ({op_method.upper()} {template}) request is "
+                             "invalid:\n" + "\n".join(f"- {p}" for p in problems))

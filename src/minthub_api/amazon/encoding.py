@@ -56,9 +56,8 @@ def encode_query(params: Mapping[str, Any] | None) -> str:
         if value is None:
             continue
         if isinstance(value, list | tuple | set | frozenset):
-            items = [
-                _scalar(v) for v in (sorted(value) if isinstance(value, set | frozenset) else value)
-            ]
+            items = [_scalar(v) for v in (sorted(value) if isinstance(value, set | frozenset)
+                                          else value)]
             if not items:
                 continue
             if any("," in item for item in items):

@@ -162,7 +162,9 @@ def sp_api_error_for(
     retry_after: float | None = None,
 ) -> SpApiError:
     """Map a final (non-retried) SP-API error response to its typed exception."""
-    summary = "; ".join(f"{e.get('code', '?')}: {e.get('message', '')}".strip() for e in errors[:3])
+    summary = "; ".join(
+        f"{e.get('code', '?')}: {e.get('message', '')}".strip() for e in errors[:3]
+    )
     message = f"SP-API {operation} failed with HTTP {status_code}"
     if summary:
         message += f" ({summary})"

@@ -68,7 +68,9 @@ def build_code_exchange_form(
     }
 
 
-def build_refresh_form(*, refresh_token: str, client_id: str, client_secret: str) -> dict[str, str]:
+def build_refresh_form(
+    *, refresh_token: str, client_id: str, client_secret: str
+) -> dict[str, str]:
     return {
         "grant_type": "refresh_token",
         "refresh_token": refresh_token,

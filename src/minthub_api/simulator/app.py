@@ -47,9 +47,8 @@ class AmazonHeadersMiddleware:
                 operation = request_state.get("sim_operation")
                 if operation is not None:
                     if 200 <= status < 300 or status in (400, 404):
-                        headers.append(
-                            (b"x-amzn-ratelimit-limit", PLANS[operation].header_value.encode())
-                        )
+                        headers.append((b"x-amzn-ratelimit-limit",
+                                        PLANS[operation].header_value.encode()))
                     seller = request_state.get("sim_seller", "_anonymous")
                     self.state.count_call(seller, operation, status)
                 message["headers"] = headers
@@ -71,13 +70,8 @@ def _raw_response(request: Request, exc: Exception) -> Response:
 
 def create_simulator_app(config: SimulatorConfig) -> FastAPI:
     """Build a fresh simulator; each app has its own state (tokens, buckets, counters)."""
-    app = FastAPI(
-        title="Mint Hub simulated Amazon (LWA + SP-API)",
-        version="1",
-        docs_url="/_sim/docs",
-        redoc_url=None,
-        openapi_url="/_sim/openapi.json",
-    )
+    app = FastAPI(title="Mint Hub simulated Amazon (LWA + SP-API)", version="1",
+                  docs_url="/_sim/docs", redoc_url=None, openapi_url="/_sim/openapi.json")
     state = SimState(config)
     app.state.sim = state
     for module in (lwa, consent, inventory, orders, sellers, hooks):

@@ -10,15 +10,8 @@ from starlette.responses import Response
 class SpApiError(Exception):
     """Rendered as ``{"errors": [{"code", "message", "details"}]}`` by the app's handler."""
 
-    def __init__(
-        self,
-        status: int,
-        code: str,
-        message: str,
-        details: str | None = "",
-        *,
-        error_type: str | None = None,
-    ) -> None:
+    def __init__(self, status: int, code: str, message: str, details: str | None = "", *,
+                 error_type: str | None = None) -> None:
         super().__init__(f"{status} {code}: {message}")
         self.status = status
         self.code = code
@@ -46,24 +39,15 @@ def invalid_input(message: str, details: str = "") -> SpApiError:
 
 
 def unauthorized() -> SpApiError:
-    return SpApiError(
-        403,
-        "Unauthorized",
-        "Access to requested resource is denied.",
-        "The access token you provided is revoked, malformed or invalid.",
-        error_type="AccessDeniedException",
-    )
+    return SpApiError(403, "Unauthorized", "Access to requested resource is denied.",
+                      "The access token you provided is revoked, malformed or invalid.",
+                      error_type="AccessDeniedException")
 
 
 def missing_token() -> SpApiError:
     # Body as observed in selling-partner-api-docs #76: no "details" member.
-    return SpApiError(
-        403,
-        "MissingAuthenticationToken",
-        "Access to requested resource is denied.",
-        None,
-        error_type="MissingAuthenticationTokenException",
-    )
+    return SpApiError(403, "MissingAuthenticationToken", "Access to requested resource is denied.",
+                      None, error_type="MissingAuthenticationTokenException")
 
 
 def quota_exceeded() -> SpApiError:
@@ -76,9 +60,7 @@ def not_found(message: str) -> SpApiError:
 
 def internal_failure(status: int) -> SpApiError:
     if status == 503:
-        return SpApiError(
-            503, "ServiceUnavailable", "Service is temporarily unavailable. Please try again later."
-        )
-    return SpApiError(
-        status, "InternalFailure", "We encountered an internal error. Please try again."
-    )
+        return SpApiError(503, "ServiceUnavailable",
+                          "Service is temporarily unavailable. Please try again later.")
+    return SpApiError(status, "InternalFailure",
+                      "We encountered an internal error. Please try again.")

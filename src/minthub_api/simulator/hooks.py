@@ -72,8 +72,7 @@ async def add_faults(request: Request, spec: FaultSpec) -> dict[str, Any]:
     state = sim_state(request)
     for _ in range(spec.count):
         state.faults[spec.operation].append(
-            Fault(spec.kind, spec.status, spec.seconds, spec.selling_partner_id)
-        )
+            Fault(spec.kind, spec.status, spec.seconds, spec.selling_partner_id))
     return {"operation": spec.operation, "queued": len(state.faults[spec.operation])}
 
 
@@ -84,9 +83,8 @@ async def clear_faults(request: Request) -> dict[str, Any]:
 
 
 @router.get("/appstore/start")
-async def appstore_start(
-    request: Request, login_uri: str, selling_partner_id: str | None = None
-) -> RedirectResponse:
+async def appstore_start(request: Request, login_uri: str,
+                         selling_partner_id: str | None = None) -> RedirectResponse:
     state = sim_state(request)
     if urlsplit(login_uri).scheme not in ("http", "https"):
         raise HTTPException(400, "login_uri must be an http(s) URL")
@@ -94,7 +92,7 @@ async def appstore_start(
     cfg = state.config
     params = {
         "amazon_callback_uri": f"{cfg.base_url.rstrip('/')}/apps/authorize/confirm/"
-        f"{cfg.application_id}",
+                               f"{cfg.application_id}",
         "amazon_state": state.new_amazon_state(seller),
         "selling_partner_id": seller,
     }

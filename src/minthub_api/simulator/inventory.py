@@ -45,10 +45,8 @@ async def get_inventory_summaries(request: Request) -> JSONResponse:
     q = parse_query(request, PARAMS)
     marketplace_id: str = q["marketplaceIds"][0]
     if marketplace_id not in MARKETPLACES_BY_ID:
-        raise invalid_input(
-            f"Invalid marketplaceIds: '{marketplace_id}' is not a marketplace "
-            "this seller participates in."
-        )
+        raise invalid_input(f"Invalid marketplaceIds: '{marketplace_id}' is not a marketplace "
+                            "this seller participates in.")
     if q["granularityId"] != marketplace_id:
         raise invalid_input("granularityId must be the marketplace ID given in marketplaceIds.")
 
@@ -69,21 +67,16 @@ async def get_inventory_summaries(request: Request) -> JSONResponse:
     offset = 0
     if "nextToken" in q:
         token = state.page_tokens.get(q["nextToken"])
-        if (
-            token is None
-            or token.operation != OPERATION
-            or token.selling_partner_id != caller.selling_partner_id
-            or token.context.get("marketplace_id") != marketplace_id
-        ):
+        if (token is None or token.operation != OPERATION
+                or token.selling_partner_id != caller.selling_partner_id
+                or token.context.get("marketplace_id") != marketplace_id):
             raise invalid_input("Invalid nextToken.")
         if token.expires_at <= state.now():
-            raise invalid_input(
-                "The nextToken has expired; nextToken is valid for 30 seconds "
-                "after it is issued. Request the first page again."
-            )
+            raise invalid_input("The nextToken has expired; nextToken is valid for 30 seconds "
+                                "after it is issued. Request the first page again.")
         offset = token.offset
 
-    page = rows[offset : offset + PAGE_SIZE]
+    page = rows[offset:offset + PAGE_SIZE]
     body: dict[str, Any] = {
         "payload": {
             "granularity": {"granularityType": "Marketplace", "granularityId": marketplace_id},
@@ -91,13 +84,7 @@ async def get_inventory_summaries(request: Request) -> JSONResponse:
         }
     }
     if offset + PAGE_SIZE < len(rows):
-        body["pagination"] = {
-            "nextToken": state.issue_page_token(
-                caller.selling_partner_id,
-                OPERATION,
-                offset + PAGE_SIZE,
-                NEXT_TOKEN_TTL,
-                {"marketplace_id": marketplace_id},
-            )
-        }
+        body["pagination"] = {"nextToken": state.issue_page_token(
+            caller.selling_partner_id, OPERATION, offset + PAGE_SIZE, NEXT_TOKEN_TTL,
+            {"marketplace_id": marketplace_id})}
     return JSONResponse(body)

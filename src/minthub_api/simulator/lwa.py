@@ -26,18 +26,13 @@ _REQUIRED = {
     "client_credentials": ("scope", "client_id", "client_secret"),
 }
 _CODE = "The request has an invalid grant parameter : code"
-_REFRESH = (
-    "The request has an invalid grant parameter : refresh_token. "
-    "User may have revoked or didn't grant the permission."
-)
+_REFRESH = ("The request has an invalid grant parameter : refresh_token. "
+            "User may have revoked or didn't grant the permission.")
 
 
 def _error(status: int, error: str, description: str) -> JSONResponse:
-    return JSONResponse(
-        {"error": error, "error_description": description},
-        status_code=status,
-        headers={"Cache-Control": "no-store"},
-    )
+    return JSONResponse({"error": error, "error_description": description}, status_code=status,
+                        headers={"Cache-Control": "no-store"})
 
 
 def _tokens(access: str, refresh: str | None) -> JSONResponse:
@@ -64,9 +59,8 @@ async def _fields(request: Request) -> dict[str, str] | None:
 def _client_ok(state: SimState, fields: dict[str, str]) -> bool:
     cfg = state.config
     # compare_digest: don't leak the secret through timing, even in a simulator.
-    return hmac.compare_digest(
-        fields["client_id"].encode(), cfg.client_id.encode()
-    ) and hmac.compare_digest(fields["client_secret"].encode(), cfg.client_secret.encode())
+    return (hmac.compare_digest(fields["client_id"].encode(), cfg.client_id.encode())
+            and hmac.compare_digest(fields["client_secret"].encode(), cfg.client_secret.encode()))
 
 
 @router.post("/auth/o2/token")
@@ -85,32 +79,23 @@ async def _grant(state: SimState, request: Request) -> JSONResponse:
         return _error(400, "invalid_request", "The request body is not valid JSON.")
     grant_type = fields.get("grant_type", "")
     if not grant_type:
-        return _error(
-            400, "invalid_request", "The request is missing a required parameter : grant_type"
-        )
+        return _error(400, "invalid_request",
+                      "The request is missing a required parameter : grant_type")
     if grant_type not in _REQUIRED:
-        return _error(
-            400,
-            "unsupported_grant_type",
-            f"The authorization grant type is not supported : {grant_type}",
-        )
+        return _error(400, "unsupported_grant_type",
+                      f"The authorization grant type is not supported : {grant_type}")
     for name in _REQUIRED[grant_type]:
         if not fields.get(name):
-            return _error(
-                400, "invalid_request", f"The request is missing a required parameter : {name}"
-            )
+            return _error(400, "invalid_request",
+                          f"The request is missing a required parameter : {name}")
     if not _client_ok(state, fields):
         return _error(401, "invalid_client", "Client authentication failed")
 
     if grant_type == "authorization_code":
         code = state.codes.get(fields["code"])
-        if (
-            code is None
-            or code.used
-            or code.expires_at <= state.now()
-            or code.redirect_uri != fields["redirect_uri"]
-            or code.client_id != fields["client_id"]
-        ):
+        if (code is None or code.used or code.expires_at <= state.now()
+                or code.redirect_uri != fields["redirect_uri"]
+                or code.client_id != fields["client_id"]):
             return _error(400, "invalid_grant", _CODE)
         code.used = True
         access, refresh = state.issue_tokens(code.selling_partner_id)

@@ -30,28 +30,10 @@ router = APIRouter()
 PAGINATION_TTL = 24 * 3600.0
 MIN_AGE = timedelta(minutes=2)
 ORDER_ID = re.compile(r"^\d{3}-\d{7}-\d{7}$")
-STATUSES = (
-    "PENDING_AVAILABILITY",
-    "PENDING",
-    "UNSHIPPED",
-    "PARTIALLY_SHIPPED",
-    "SHIPPED",
-    "CANCELLED",
-    "UNFULFILLABLE",
-)
-DATASETS = (
-    "BUYER",
-    "RECIPIENT",
-    "PROCEEDS",
-    "EXPENSE",
-    "PROMOTION",
-    "CANCELLATION",
-    "FULFILLMENT",
-    "PACKAGES",
-    "TAX",
-    "PAYMENT",
-    "FULFILLMENT_ORDERS",
-)
+STATUSES = ("PENDING_AVAILABILITY", "PENDING", "UNSHIPPED", "PARTIALLY_SHIPPED", "SHIPPED",
+            "CANCELLED", "UNFULFILLABLE")
+DATASETS = ("BUYER", "RECIPIENT", "PROCEEDS", "EXPENSE", "PROMOTION", "CANCELLATION",
+            "FULFILLMENT", "PACKAGES", "TAX", "PAYMENT", "FULFILLMENT_ORDERS")
 PII_DATASETS = {"BUYER", "RECIPIENT"}
 
 SEARCH_PARAMS = (
@@ -73,14 +55,10 @@ def _included(q: dict[str, Any]) -> set[str]:
     included = set(q.get("includedData", []))
     if included & PII_DATASETS:
         # No Restricted role / PII permission on the simulated app (SPAPI-NOTES §5.3).
-        raise SpApiError(
-            403,
-            "Unauthorized",
-            "Access to requested resource is denied.",
-            "The application is not authorized to access "
-            f"{', '.join(sorted(included & PII_DATASETS))} data.",
-            error_type="AccessDeniedException",
-        )
+        raise SpApiError(403, "Unauthorized", "Access to requested resource is denied.",
+                         "The application is not authorized to access "
+                         f"{', '.join(sorted(included & PII_DATASETS))} data.",
+                         error_type="AccessDeniedException")
     return included
 
 
@@ -96,26 +74,20 @@ def _filters(q: dict[str, Any], now: datetime) -> dict[str, Any]:
     latest = now - MIN_AGE
     before: datetime = q.get(f"{field}Before", latest)
     if before > latest:
-        raise invalid_input(
-            f"{field}Before must be at least 2 minutes before the time of the request."
-        )
+        raise invalid_input(f"{field}Before must be at least 2 minutes before the time of the "
+                            "request.")
     if after > latest:
-        raise invalid_input(
-            f"{field}After must be at least 2 minutes before the time of the request."
-        )
+        raise invalid_input(f"{field}After must be at least 2 minutes before the time of the "
+                            "request.")
     if before < after:
         raise invalid_input(f"{field}Before must be equal to or after {field}After.")
     for marketplace_id in q.get("marketplaceIds", []):
         if marketplace_id not in MARKETPLACES_BY_ID:
             raise invalid_input(f"Invalid marketplaceIds: '{marketplace_id}'.")
-    return {
-        "field": field,
-        "after": after.timestamp(),
-        "before": before.timestamp(),
-        "marketplaceIds": q.get("marketplaceIds"),
-        "fulfillmentStatuses": q.get("fulfillmentStatuses"),
-        "fulfilledBy": q.get("fulfilledBy"),
-    }
+    return {"field": field, "after": after.timestamp(), "before": before.timestamp(),
+            "marketplaceIds": q.get("marketplaceIds"),
+            "fulfillmentStatuses": q.get("fulfillmentStatuses"),
+            "fulfilledBy": q.get("fulfilledBy")}
 
 
 @router.get("/orders/2026-01-01/orders")
@@ -131,11 +103,8 @@ async def search_orders(request: Request) -> JSONResponse:
     offset = 0
     if "paginationToken" in q:
         token = state.page_tokens.get(q["paginationToken"])
-        if (
-            token is None
-            or token.operation != "searchOrders"
-            or token.selling_partner_id != caller.selling_partner_id
-        ):
+        if (token is None or token.operation != "searchOrders"
+                or token.selling_partner_id != caller.selling_partner_id):
             raise invalid_input("Invalid paginationToken.")
         if token.expires_at <= state.now():
             raise invalid_input("The paginationToken has expired.")
@@ -160,18 +129,12 @@ async def search_orders(request: Request) -> JSONResponse:
             continue
         matches.append((stamp, order))
     matches.sort(key=lambda pair: (pair[0], pair[1].order_id))
-    page = matches[offset : offset + page_size]
+    page = matches[offset:offset + page_size]
     body: dict[str, Any] = {"orders": [render_order(o, anchor, included) for _, o in page]}
     if offset + page_size < len(matches):
-        body["pagination"] = {
-            "nextToken": state.issue_page_token(
-                caller.selling_partner_id,
-                "searchOrders",
-                offset + page_size,
-                PAGINATION_TTL,
-                filters,
-            )
-        }
+        body["pagination"] = {"nextToken": state.issue_page_token(
+            caller.selling_partner_id, "searchOrders", offset + page_size, PAGINATION_TTL,
+            filters)}
     body[f"{field}Before"] = iso(before)
     return JSONResponse(body)
 

@@ -15,19 +15,8 @@ from typing import Any
 from .catalogue import MARKETPLACES, MARKETPLACES_BY_ID, Sku, iso, seller_rng
 
 DAYS = 90
-_MP_WEIGHTS = {
-    "US": 70,
-    "CA": 8,
-    "MX": 3,
-    "GB": 5,
-    "DE": 5,
-    "FR": 2,
-    "IT": 2,
-    "ES": 1,
-    "JP": 2,
-    "AU": 1,
-    "SG": 1,
-}
+_MP_WEIGHTS = {"US": 70, "CA": 8, "MX": 3, "GB": 5, "DE": 5, "FR": 2, "IT": 2, "ES": 1,
+               "JP": 2, "AU": 1, "SG": 1}
 
 
 @dataclass(frozen=True)
@@ -71,9 +60,8 @@ def _status(rng: Any, k: int, age_days: float, n_items: int) -> str:
     return "CANCELLED" if rng.random() < 0.07 else "SHIPPED"
 
 
-def build_orders(
-    seed: int, selling_partner_id: str, count: int, catalogue: list[Sku]
-) -> list[OrderSeed]:
+def build_orders(seed: int, selling_partner_id: str, count: int,
+                 catalogue: list[Sku]) -> list[OrderSeed]:
     """``count`` orders, newest first, spread evenly over the last 90 days."""
     rng = seller_rng(seed, selling_partner_id, "orders")
     spread = DAYS * 86400 / max(count, 1)
@@ -87,36 +75,29 @@ def build_orders(
         n_items = 2 if k == 2 else rng.choices([1, 2, 3], [75, 18, 7])[0]
         status = _status(rng, k, created_offset / 86400, n_items)
         update_delay = {"PENDING": rng.randint(0, 600), "UNSHIPPED": rng.randint(300, 7200)}.get(
-            status, rng.randint(3600, 3 * 86400)
-        )
+            status, rng.randint(3600, 3 * 86400))
         order_id = ""
         while not order_id or order_id in seen:
-            order_id = (
-                f"{rng.choice(market.order_prefixes)}-{rng.randint(0, 9999999):07d}-"
-                f"{rng.randint(0, 9999999):07d}"
-            )
+            order_id = (f"{rng.choice(market.order_prefixes)}-{rng.randint(0, 9999999):07d}-"
+                        f"{rng.randint(0, 9999999):07d}")
         seen.add(order_id)
         skus = rng.sample(catalogue, min(n_items, len(catalogue)))
         items = tuple(
-            OrderItemSeed(
-                f"{rng.randint(10**13, 10**14 - 1)}", sku, rng.choices([1, 2, 3], [80, 15, 5])[0]
-            )
-            for sku in skus
-        )
+            OrderItemSeed(f"{rng.randint(10**13, 10**14 - 1)}", sku,
+                          rng.choices([1, 2, 3], [80, 15, 5])[0])
+            for sku in skus)
         fulfilled_by = "AMAZON" if rng.random() < 0.65 else "MERCHANT"
-        orders.append(
-            OrderSeed(
-                order_id=order_id,
-                created_offset=created_offset,
-                updated_offset=max(0, created_offset - update_delay),
-                status=status,
-                fulfilled_by=fulfilled_by,
-                marketplace_id=market.id,
-                service_level=rng.choices(["STANDARD", "EXPEDITED"], [85, 15])[0],
-                prime=fulfilled_by == "AMAZON" and rng.random() < 0.6,
-                items=items,
-            )
-        )
+        orders.append(OrderSeed(
+            order_id=order_id,
+            created_offset=created_offset,
+            updated_offset=max(0, created_offset - update_delay),
+            status=status,
+            fulfilled_by=fulfilled_by,
+            marketplace_id=market.id,
+            service_level=rng.choices(["STANDARD", "EXPEDITED"], [85, 15])[0],
+            prime=fulfilled_by == "AMAZON" and rng.random() < 0.6,
+            items=items,
+        ))
     return orders
 
 
@@ -143,31 +124,22 @@ def render_order(order: OrderSeed, anchor: datetime, included: set[str]) -> dict
                 "asin": item.sku.asin,
                 "title": item.sku.product_name,
                 "sellerSku": item.sku.seller_sku,
-                "condition": {
-                    "conditionType": "NEW",
-                    "conditionSubtype": "NEW",
-                    "conditionNote": "",
-                }
-                if item.sku.condition == "NewItem"
-                else {"conditionType": "USED", "conditionSubtype": "LIKE_NEW", "conditionNote": ""},
+                "condition": {"conditionType": "NEW", "conditionSubtype": "NEW",
+                              "conditionNote": ""} if item.sku.condition == "NewItem" else
+                             {"conditionType": "USED", "conditionSubtype": "LIKE_NEW",
+                              "conditionNote": ""},
                 "price": {"unitPrice": _money(unit, currency)},
             },
         }
         if with_proceeds:
-            rendered["proceeds"] = {
-                "proceedsTotal": _money(line, currency),
-                "breakdowns": [{"type": "ITEM", "subtotal": _money(line, currency)}],
-            }
+            rendered["proceeds"] = {"proceedsTotal": _money(line, currency),
+                                    "breakdowns": [{"type": "ITEM",
+                                                    "subtotal": _money(line, currency)}]}
         if "FULFILLMENT" in included:
-            shipped = (
-                item.quantity
-                if order.status == "SHIPPED" or (order.status == "PARTIALLY_SHIPPED" and index == 0)
-                else 0
-            )
-            rendered["fulfillment"] = {
-                "quantityFulfilled": shipped,
-                "quantityUnfulfilled": item.quantity - shipped,
-            }
+            shipped = (item.quantity if order.status == "SHIPPED"
+                       or (order.status == "PARTIALLY_SHIPPED" and index == 0) else 0)
+            rendered["fulfillment"] = {"quantityFulfilled": shipped,
+                                       "quantityUnfulfilled": item.quantity - shipped}
         items.append(rendered)
     out: dict[str, Any] = {
         "orderId": order.order_id,
@@ -176,11 +148,8 @@ def render_order(order: OrderSeed, anchor: datetime, included: set[str]) -> dict
     }
     if order.prime:
         out["programs"] = ["PRIME"]
-    out["salesChannel"] = {
-        "channelName": "AMAZON",
-        "marketplaceId": market.id,
-        "marketplaceName": market.name,
-    }
+    out["salesChannel"] = {"channelName": "AMAZON", "marketplaceId": market.id,
+                           "marketplaceName": market.name}
     if with_proceeds:
         out["proceeds"] = {"grandTotal": _money(total, currency)}
     if "FULFILLMENT" in included:
@@ -189,10 +158,8 @@ def render_order(order: OrderSeed, anchor: datetime, included: set[str]) -> dict
             "fulfillmentStatus": order.status,
             "fulfilledBy": order.fulfilled_by,
             "fulfillmentServiceLevel": order.service_level,
-            "shipByWindow": {
-                "earliestDateTime": iso(created),
-                "latestDateTime": iso(created + timedelta(days=ship_days)),
-            },
+            "shipByWindow": {"earliestDateTime": iso(created),
+                             "latestDateTime": iso(created + timedelta(days=ship_days))},
         }
     out["orderItems"] = items
     return out

@@ -82,9 +82,8 @@ def _convert(p: Param, value: str) -> Any:
             raise invalid_input(f"Invalid {p.name}: at most {p.max_items} values allowed.")
         for item in items:
             if p.enum is not None and item not in p.enum:
-                raise invalid_input(
-                    f"Invalid {p.name}: '{item}' is not one of {', '.join(p.enum)}."
-                )
+                raise invalid_input(f"Invalid {p.name}: '{item}' is not one of "
+                                    f"{', '.join(p.enum)}.")
         return items
     if p.enum is not None and value not in p.enum:
         raise invalid_input(f"Invalid {p.name}: '{value}' is not one of {', '.join(p.enum)}.")

@@ -18,15 +18,8 @@ from .spapi import begin
 router = APIRouter()
 
 OPERATION = "getMarketplaceParticipations"
-_STORE_NAMES = [
-    "Mint Hub Home",
-    "Greenleaf Kitchenware",
-    "Northwind Goods",
-    "Sage & Stone",
-    "Blue Heron Supply",
-    "Küchenglück",
-    "みどり雑貨店",
-]
+_STORE_NAMES = ["Mint Hub Home", "Greenleaf Kitchenware", "Northwind Goods", "Sage & Stone",
+                "Blue Heron Supply", "Küchenglück", "みどり雑貨店"]
 
 
 @router.get("/sellers/v1/marketplaceParticipations")
@@ -38,11 +31,8 @@ async def get_marketplace_participations(request: Request) -> JSONResponse:
     payload = [
         {
             "marketplace": {
-                "id": m.id,
-                "countryCode": m.country_code,
-                "name": m.name,
-                "defaultCurrencyCode": m.currency,
-                "defaultLanguageCode": m.language,
+                "id": m.id, "countryCode": m.country_code, "name": m.name,
+                "defaultCurrencyCode": m.currency, "defaultLanguageCode": m.language,
                 "domainName": m.domain,
             },
             "storeName": store_name,

@@ -58,13 +58,8 @@ async def begin(request: Request, operation: str) -> Caller:
             grant.expired = True  # the client must refresh, as with a real expiry
             raise unauthorized()
         if fault.kind == "malformed_json":
-            raise RawResponse(
-                Response(
-                    '{"payload": {"granularity": {"granularityType": "Mark',
-                    status_code=200,
-                    media_type="application/json",
-                )
-            )
+            raise RawResponse(Response('{"payload": {"granularity": {"granularityType": "Mark',
+                                       status_code=200, media_type="application/json"))
         if fault.kind == "timeout":
             await asyncio.sleep(fault.seconds)
 

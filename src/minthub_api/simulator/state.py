@@ -101,56 +101,41 @@ class SimState:
     def catalogue(self, selling_partner_id: str) -> list[Sku]:
         if selling_partner_id not in self._catalogues:
             self._catalogues[selling_partner_id] = build_catalogue(
-                self.config.seed, selling_partner_id, self.config.skus_per_seller
-            )
+                self.config.seed, selling_partner_id, self.config.skus_per_seller)
         return self._catalogues[selling_partner_id]
 
     def inventory(self, selling_partner_id: str, marketplace_id: str) -> list[dict[str, Any]]:
         key = (selling_partner_id, marketplace_id)
         if key not in self._inventories:
             self._inventories[key] = build_inventory(
-                self.config.seed,
-                selling_partner_id,
-                marketplace_id,
-                self.catalogue(selling_partner_id),
-            )
+                self.config.seed, selling_partner_id, marketplace_id,
+                self.catalogue(selling_partner_id))
         return self._inventories[key]
 
     def orders(self, selling_partner_id: str) -> list[OrderSeed]:
         if selling_partner_id not in self._orders:
             self._orders[selling_partner_id] = build_orders(
-                self.config.seed,
-                selling_partner_id,
-                self.config.orders_per_seller,
-                self.catalogue(selling_partner_id),
-            )
+                self.config.seed, selling_partner_id, self.config.orders_per_seller,
+                self.catalogue(selling_partner_id))
         return self._orders[selling_partner_id]
 
     # --- LWA ---------------------------------------------------------------------------------
     def issue_code(self, selling_partner_id: str, redirect_uri: str) -> str:
         # Amazon's codes are short opaque strings (e.g. "ANdNAVhyhqirUelHGEHA").
-        code = "".join(
-            secrets.choice("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
-            for _ in range(20)
-        )
-        self.codes[code] = AuthCode(
-            selling_partner_id, redirect_uri, self.config.client_id, self.now() + AUTH_CODE_TTL
-        )
+        code = "".join(secrets.choice("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
+                       for _ in range(20))
+        self.codes[code] = AuthCode(selling_partner_id, redirect_uri, self.config.client_id,
+                                    self.now() + AUTH_CODE_TTL)
         return code
 
-    def issue_tokens(
-        self,
-        selling_partner_id: str | None,
-        refresh_token: str | None = None,
-        scope: str | None = None,
-    ) -> tuple[str, str | None]:
+    def issue_tokens(self, selling_partner_id: str | None, refresh_token: str | None = None,
+                     scope: str | None = None) -> tuple[str, str | None]:
         if refresh_token is None and selling_partner_id is not None:
             refresh_token = "Atzr|" + secrets.token_urlsafe(96)
             self.refresh_tokens[refresh_token] = RefreshGrant(selling_partner_id)
         access = "Atza|" + secrets.token_urlsafe(96)
-        self.access_tokens[access] = AccessGrant(
-            selling_partner_id, self.now() + ACCESS_TOKEN_TTL, refresh_token, scope
-        )
+        self.access_tokens[access] = AccessGrant(selling_partner_id, self.now() + ACCESS_TOKEN_TTL,
+                                                 refresh_token, scope)
         return access, refresh_token
 
     def access_grant(self, token: str) -> AccessGrant | None:
@@ -188,14 +173,8 @@ class SimState:
         return entry[0]
 
     # --- pagination --------------------------------------------------------------------------
-    def issue_page_token(
-        self,
-        selling_partner_id: str,
-        operation: str,
-        offset: int,
-        ttl: float,
-        context: dict[str, Any] | None = None,
-    ) -> str:
+    def issue_page_token(self, selling_partner_id: str, operation: str, offset: int,
+                         ttl: float, context: dict[str, Any] | None = None) -> str:
         now = self.now()
         for key in [k for k, v in self.page_tokens.items() if v.expires_at <= now]:
             del self.page_tokens[key]
@@ -203,9 +182,8 @@ class SimState:
         # contain all three so a client that forgets (or doubles) URL-encoding fails here too.
         raw = secrets.token_bytes(18) + b"\xfb\xef\xbe\xff\xff\xff" + secrets.token_bytes(1)
         token = base64.b64encode(raw).decode("ascii")
-        self.page_tokens[token] = PageToken(
-            selling_partner_id, operation, offset, now + ttl, dict(context or {})
-        )
+        self.page_tokens[token] = PageToken(selling_partner_id, operation, offset, now + ttl,
+                                            dict(context or {}))
         return token
 
     # --- counters ----------------------------------------------------------------------------
