@@ -41,7 +41,7 @@ from minthub_api.main import create_app
 ADMIN_DSN = os.environ.get(
     "MINTHUB_TEST_ADMIN_DSN", "postgresql://postgres@127.0.0.1:5432/postgres"
 )
-PASSWORD = "bench-password-0123456789"  # noqa: S105 - a throwaway bench user
+PASSWORD = "bench-password-0123456789"
 
 
 def free_port() -> int:
@@ -101,7 +101,7 @@ async def run(seconds: float, rounds: int, concurrency: int, database_url: str, 
         database_url=database_url,
         public_url="http://testserver",
         lwa_client_id="amzn1.application-oa2-client.minthubdemo",
-        lwa_client_secret="minthub-demo-secret",  # noqa: S106 - the simulator's demo secret
+        lwa_client_secret="minthub-demo-secret",
         spapi_application_id="amzn1.sp.solution.minthub-demo",
         spapi_app_draft=True,
         lwa_token_url=f"{sim}/auth/o2/token",

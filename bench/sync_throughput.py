@@ -85,13 +85,30 @@ class Result:
 def simulator(config: SimulatorConfig, port: int) -> Iterator[str]:
     """The simulator in its own process (`minthub-api simulate-amazon`), as Amazon would be:
     it must not share this process's interpreter lock with the clients under test."""
-    env = {**os.environ, **{f"MINTHUB_SIM_{k.upper()}": str(v) for k, v in {
-        "base_url": config.base_url, "skus_per_seller": config.skus_per_seller,
-        "orders_per_seller": config.orders_per_seller, "time_scale": config.time_scale,
-        "seed": config.seed}.items()}}
+    env = {
+        **os.environ,
+        **{
+            f"MINTHUB_SIM_{k.upper()}": str(v)
+            for k, v in {
+                "base_url": config.base_url,
+                "skus_per_seller": config.skus_per_seller,
+                "orders_per_seller": config.orders_per_seller,
+                "time_scale": config.time_scale,
+                "seed": config.seed,
+            }.items()
+        },
+    }
     proc = subprocess.Popen(
-        [sys.executable, "-c", "from minthub_api.cli import main; main()", "simulate-amazon",
-         "--port", str(port)], env=env)
+        [
+            sys.executable,
+            "-c",
+            "from minthub_api.cli import main; main()",
+            "simulate-amazon",
+            "--port",
+            str(port),
+        ],
+        env=env,
+    )
     try:
         deadline = time.monotonic() + 60
         while True:
@@ -108,14 +125,25 @@ def simulator(config: SimulatorConfig, port: int) -> Iterator[str]:
         proc.wait(timeout=10)
 
 
-async def connect(http: httpx.AsyncClient, url: str, config: SimulatorConfig,
-                  seller: str) -> str:
-    answer = await http.post(f"{url}/apps/authorize/consent", data={
-        "application_id": config.application_id, "state": "bench", "redirect_uri": REDIRECT,
-        "version": "beta", "selling_partner_id": seller, "decision": "approve"})
+async def connect(http: httpx.AsyncClient, url: str, config: SimulatorConfig, seller: str) -> str:
+    answer = await http.post(
+        f"{url}/apps/authorize/consent",
+        data={
+            "application_id": config.application_id,
+            "state": "bench",
+            "redirect_uri": REDIRECT,
+            "version": "beta",
+            "selling_partner_id": seller,
+            "decision": "approve",
+        },
+    )
     code = parse_qs(urlsplit(answer.headers["location"]).query)["spapi_oauth_code"][0]
-    lwa = LwaClient(http, token_url=f"{url}/auth/o2/token", client_id=config.client_id,
-                    client_secret=config.client_secret)
+    lwa = LwaClient(
+        http,
+        token_url=f"{url}/auth/o2/token",
+        client_id=config.client_id,
+        client_secret=config.client_secret,
+    )
     return (await lwa.exchange_code(code, REDIRECT)).refresh_token
 
 
@@ -149,27 +177,43 @@ def plan_limit(per_store: dict[str, dict[str, int]], scale: float) -> float:
 
 
 # --- ours --------------------------------------------------------------------------------------
-async def run_ours(url: str, config: SimulatorConfig, sellers: dict[str, str], days: int,
-                   limiter: RateLimiter, pages: int | None = None,
-                   max_in_flight: int = 32) -> Result:
+async def run_ours(
+    url: str,
+    config: SimulatorConfig,
+    sellers: dict[str, str],
+    days: int,
+    limiter: RateLimiter,
+    pages: int | None = None,
+    max_in_flight: int = 32,
+) -> Result:
     """The job for every store at once; `pages` stops each listing early (warm-up)."""
     await sim_calls(url, reset=True)
     limits = httpx.Limits(max_connections=64, max_keepalive_connections=64)
     async with httpx.AsyncClient(timeout=60, limits=limits) as http:
-        lwa = LwaClient(http, token_url=f"{url}/auth/o2/token", client_id=config.client_id,
-                        client_secret=config.client_secret)
-        client = SpApiClient(http, lwa, token_cache=AccessTokenCache(), rate_limiter=limiter,
-                             user_agent=build_user_agent("MintHubBench", "1"),
-                             endpoint_override=url,
-                             scheduler=FairScheduler(max_in_flight=max_in_flight))
+        lwa = LwaClient(
+            http,
+            token_url=f"{url}/auth/o2/token",
+            client_id=config.client_id,
+            client_secret=config.client_secret,
+        )
+        client = SpApiClient(
+            http,
+            lwa,
+            token_cache=AccessTokenCache(),
+            rate_limiter=limiter,
+            user_agent=build_user_agent("MintHubBench", "1"),
+            endpoint_override=url,
+            scheduler=FairScheduler(max_in_flight=max_in_flight),
+        )
         since = datetime.now(UTC) - timedelta(days=days)
 
         async def store_job(seller: str, refresh: str) -> int:
             async def load() -> str:
                 return refresh
 
-            api: StoreApi = client.for_store(StoreCredentials(seller, seller, Region.NA, load),
-                                             priority=Priority.background)
+            api: StoreApi = client.for_store(
+                StoreCredentials(seller, seller, Region.NA, load), priority=Priority.background
+            )
 
             async def inventory() -> int:
                 n = 0
@@ -197,8 +241,9 @@ async def run_ours(url: str, config: SimulatorConfig, sellers: dict[str, str], d
 
 
 # --- python-amazon-sp-api ----------------------------------------------------------------------
-def run_peer(url: str, config: SimulatorConfig, sellers: dict[str, str], days: int,
-             scale: float) -> Result:
+def run_peer(
+    url: str, config: SimulatorConfig, sellers: dict[str, str], days: int, scale: float
+) -> Result:
     from sp_api.api import Inventories, OrdersV20260101
     from sp_api.auth import AccessTokenClient
     from sp_api.base import Marketplaces
@@ -221,24 +266,40 @@ def run_peer(url: str, config: SimulatorConfig, sellers: dict[str, str], days: i
     since = (datetime.now(UTC) - timedelta(days=days)).strftime("%Y-%m-%dT%H:%M:%SZ")
 
     def store_job(refresh: str) -> int:
-        inventories = Inventories(Marketplaces.US, refresh_token=refresh, credentials=credentials,
-                                  auth_token_client_class=SimTokenClient)
-        orders = OrdersV20260101(Marketplaces.US, refresh_token=refresh, credentials=credentials,
-                                 auth_token_client_class=SimTokenClient)
+        inventories = Inventories(
+            Marketplaces.US,
+            refresh_token=refresh,
+            credentials=credentials,
+            auth_token_client_class=SimTokenClient,
+        )
+        orders = OrdersV20260101(
+            Marketplaces.US,
+            refresh_token=refresh,
+            credentials=credentials,
+            auth_token_client_class=SimTokenClient,
+        )
         inventories.endpoint = orders.endpoint = url
 
         # The documented decorators, applied by hand (they are untyped):
         # @throttle_retry() @load_all_pages(next_token_param=...) def ...
-        all_inventory: Any = throttle_retry()(load_all_pages(
-            next_token_param="nextToken")(inventories.get_inventory_summary_marketplace))  # noqa: S106
-        all_orders: Any = throttle_retry()(load_all_pages(
-            next_token_param="paginationToken")(orders.search_orders))  # noqa: S106
+        all_inventory: Any = throttle_retry()(
+            load_all_pages(next_token_param="nextToken")(
+                inventories.get_inventory_summary_marketplace
+            )
+        )
+        all_orders: Any = throttle_retry()(
+            load_all_pages(next_token_param="paginationToken")(orders.search_orders)
+        )
 
         n = 0
         for page in all_inventory(details=True, marketplaceIds=[US]):
             n += len(page.payload.get("inventorySummaries", []))
-        for page in all_orders(createdAfter=since, marketplaceIds=[US], maxResultsPerPage=100,
-                               includedData=["FULFILLMENT", "PROCEEDS"]):
+        for page in all_orders(
+            createdAfter=since,
+            marketplaceIds=[US],
+            maxResultsPerPage=100,
+            includedData=["FULFILLMENT", "PROCEEDS"],
+        ):
             n += len(page.payload.get("orders", []))
         return n
 
@@ -254,9 +315,11 @@ def run_peer(url: str, config: SimulatorConfig, sellers: dict[str, str], days: i
 def report(result: Result, scale: float) -> float:
     limit = plan_limit(result.per_store, scale)
     ratio = result.wall / limit if limit else math.inf
-    print(f"{result.name:>22}: wall {result.wall:8.2f} s | requests {result.requests:5d} | "
-          f"429s {result.throttled:4d} | usage-plan limit {limit:7.2f} s | "
-          f"wall/limit {ratio:5.2f} | items {result.items}")
+    print(
+        f"{result.name:>22}: wall {result.wall:8.2f} s | requests {result.requests:5d} | "
+        f"429s {result.throttled:4d} | usage-plan limit {limit:7.2f} s | "
+        f"wall/limit {ratio:5.2f} | items {result.items}"
+    )
     return limit
 
 
@@ -268,18 +331,28 @@ def main() -> None:
     parser.add_argument("--days", type=int, default=30)
     parser.add_argument("--time-scale", type=float, default=1.0)
     parser.add_argument("--port", type=int, default=8765)
-    parser.add_argument("--database-url", help="use the PostgreSQL-shared rate limiter "
-                        "(postgresql+asyncpg://..., migrated)")
+    parser.add_argument(
+        "--database-url",
+        help="use the PostgreSQL-shared rate limiter (postgresql+asyncpg://..., migrated)",
+    )
     parser.add_argument("--skip-peer", action="store_true")
-    parser.add_argument("--max-in-flight", type=int, default=8,
-                        help="our client's in-flight request cap (FairScheduler)")
+    parser.add_argument(
+        "--max-in-flight",
+        type=int,
+        default=8,
+        help="our client's in-flight request cap (FairScheduler)",
+    )
     args = parser.parse_args()
 
-    config = SimulatorConfig(base_url=f"http://127.0.0.1:{args.port}",
-                             skus_per_seller=args.skus,
-                             orders_per_seller=args.orders * SIM_ORDER_DAYS // args.days,
-                             time_scale=args.time_scale, seed=11)
+    config = SimulatorConfig(
+        base_url=f"http://127.0.0.1:{args.port}",
+        skus_per_seller=args.skus,
+        orders_per_seller=args.orders * SIM_ORDER_DAYS // args.days,
+        time_scale=args.time_scale,
+        seed=11,
+    )
     with simulator(config, args.port) as url:
+
         async def setup() -> dict[str, str]:
             async with httpx.AsyncClient(timeout=30) as http:
                 ids = [f"A{secrets.token_hex(6).upper()}" for _ in range(args.stores)]
@@ -288,10 +361,11 @@ def main() -> None:
 
         sellers = asyncio.run(setup())
         # Let the simulator generate every seller's data before timing anything.
-        asyncio.run(run_ours(url, config, sellers, args.days, InMemoryRateLimiter(),
-                             pages=1))
-        print(f"{args.stores} stores x {args.skus} SKUs x ~{args.orders} orders "
-              f"({args.days} days), time scale {args.time_scale:g}")
+        asyncio.run(run_ours(url, config, sellers, args.days, InMemoryRateLimiter(), pages=1))
+        print(
+            f"{args.stores} stores x {args.skus} SKUs x ~{args.orders} orders "
+            f"({args.days} days), time scale {args.time_scale:g}"
+        )
 
         async def ours() -> Result:
             limiter: RateLimiter
@@ -303,13 +377,15 @@ def main() -> None:
                 engine = create_async_engine(args.database_url)
                 try:
                     limiter = PostgresRateLimiter(engine, time_scale=args.time_scale)
-                    return await run_ours(url, config, sellers, args.days, limiter,
-                                          max_in_flight=args.max_in_flight)
+                    return await run_ours(
+                        url, config, sellers, args.days, limiter, max_in_flight=args.max_in_flight
+                    )
                 finally:
                     await engine.dispose()
             limiter = InMemoryRateLimiter(time_scale=args.time_scale)
-            return await run_ours(url, config, sellers, args.days, limiter,
-                                  max_in_flight=args.max_in_flight)
+            return await run_ours(
+                url, config, sellers, args.days, limiter, max_in_flight=args.max_in_flight
+            )
 
         mine = asyncio.run(ours())
         report(mine, args.time_scale)

@@ -9,11 +9,14 @@ from fastapi import APIRouter, Depends
 
 from minthub_api.audit import endpoints as audit_endpoints
 from minthub_api.auth import endpoints as auth_endpoints
+from minthub_api.beta import endpoints as beta_endpoints
 from minthub_api.health import endpoints as health_endpoints
 from minthub_api.inventory import endpoints as inventory_endpoints
+from minthub_api.invitations import endpoints as invitation_endpoints
 from minthub_api.orders import endpoints as orders_endpoints
 from minthub_api.stores import endpoints as store_endpoints
 from minthub_api.stores.dependencies import get_current_store
+from minthub_api.tokens import endpoints as token_endpoints
 
 STORE_PREFIX = "/stores/{store_id}"
 
@@ -22,6 +25,7 @@ STORE_SCOPED_ROUTERS = [
     inventory_endpoints.router,
     orders_endpoints.router,
     audit_endpoints.store_router,
+    invitation_endpoints.store_router,
 ]
 
 api_router = APIRouter(prefix="/api/v1")
@@ -30,6 +34,9 @@ api_router.include_router(auth_endpoints.router)
 # Public store routes first: `/stores/connect` must not be captured by `/stores/{store_id}`.
 api_router.include_router(store_endpoints.router)
 api_router.include_router(audit_endpoints.router)
+api_router.include_router(token_endpoints.router)
+api_router.include_router(invitation_endpoints.router)
+api_router.include_router(beta_endpoints.router)
 for scoped in STORE_SCOPED_ROUTERS:
     api_router.include_router(
         scoped, prefix=STORE_PREFIX, dependencies=[Depends(get_current_store)]

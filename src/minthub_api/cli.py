@@ -23,12 +23,14 @@ app = typer.Typer(
     help="Mint Hub Operations: operations workspace for Amazon sellers.", no_args_is_help=True
 )
 users_app = typer.Typer(help="Manage user accounts.", no_args_is_help=True)
+beta_app = typer.Typer(help="Beta access requests.", no_args_is_help=True)
 keys_app = typer.Typer(help="Key-encryption keys for stored refresh tokens.", no_args_is_help=True)
 app.add_typer(users_app, name="users")
 stores_app = typer.Typer(help="Operate on connected stores.", no_args_is_help=True)
 app.add_typer(keys_app, name="keys")
 app.add_typer(stores_app, name="stores")
 app.add_typer(audit_app, name="audit")
+app.add_typer(beta_app, name="beta")
 
 DEMO_EMAIL = "demo@minthub.example"
 DEMO_PASSWORD = "mint-walkthrough-2026"  # noqa: S105 - local demo user, printed on start
@@ -100,6 +102,9 @@ def users_create(
         ),
     ],
     admin: Annotated[bool, typer.Option(help="Workspace administrator.")] = False,
+    beta: Annotated[
+        bool, typer.Option(help="Beta access (may connect stores while the gate is on).")
+    ] = True,
 ) -> None:
     """Create a user account."""
     from minthub_api.core.errors import AppError
@@ -107,13 +112,13 @@ def users_create(
     settings = _settings()
     url = _require_db(settings)
     try:
-        user_id = asyncio.run(_create_user(url, email, password, admin))
+        user_id = asyncio.run(_create_user(url, email, password, admin, beta))
     except AppError as exc:
         _fail(f"{exc.code}: {exc.detail}")
     typer.echo(f"created user {user_id}")
 
 
-async def _create_user(url: str, email: str, password: str, admin: bool) -> str:
+async def _create_user(url: str, email: str, password: str, admin: bool, beta: bool) -> str:
     from minthub_api.auth import service as auth_service
     from minthub_api.core.db import create_engine, create_sessionmaker
 
@@ -121,7 +126,7 @@ async def _create_user(url: str, email: str, password: str, admin: bool) -> str:
     try:
         async with create_sessionmaker(engine)() as session, session.begin():
             user = await auth_service.create_user(
-                session, email=email, password=password, is_admin=admin
+                session, email=email, password=password, is_admin=admin, beta_access=beta
             )
             return str(user.id)
     finally:
@@ -261,14 +266,24 @@ def demo(
         }
     if not env.token_kek.get_secret_value():
         overrides["token_kek"] = _demo_kek(data_dir)
+    # The demo signs in with a password only (documented in the README); set
+    # MINTHUB_REQUIRE_MFA=true to try the TOTP enrolment flow.
+    if "MINTHUB_REQUIRE_MFA" not in os.environ:
+        overrides["require_mfa"] = False
+    if env.mail_outbox_dir is None and not env.smtp_url.get_secret_value():
+        overrides["mail_outbox_dir"] = data_dir / "outbox"
     server = None
     if not env.database_url:
         typer.echo(f"starting the embedded PostgreSQL in {data_dir / 'postgres'} ...")
-        server, url = embedded_db.start(data_dir)
-        overrides["database_url"] = url
+        server, owner_url = embedded_db.start(data_dir)
+        # Two roles, as in production: migrations as the owner, the API as minthub_app's member.
+        migrations.upgrade(owner_url)
+        overrides["migration_database_url"] = owner_url
+        overrides["database_url"] = embedded_db.ensure_app_role(owner_url)
     settings = _settings(**overrides)
     assert settings.database_url
-    migrations.upgrade(settings.effective_migration_database_url or settings.database_url)
+    if server is None:
+        migrations.upgrade(settings.effective_migration_database_url or settings.database_url)
     asyncio.run(_ensure_demo_user(settings.database_url))
     try:
         api = create_app(settings)
@@ -336,7 +351,9 @@ async def _ensure_demo_user(url: str) -> None:
     try:
         async with create_sessionmaker(engine)() as session, session.begin():
             if await UserRepository(session).get_by_email(DEMO_EMAIL) is None:
-                await auth_service.create_user(session, email=DEMO_EMAIL, password=DEMO_PASSWORD)
+                await auth_service.create_user(
+                    session, email=DEMO_EMAIL, password=DEMO_PASSWORD, beta_access=True
+                )
     finally:
         await engine.dispose()
 
@@ -347,3 +364,160 @@ def main() -> None:
     except ConfigurationError as exc:
         typer.secho(str(exc), fg=typer.colors.RED, err=True)
         sys.exit(2)
+
+
+# --- users list | disable | reset-mfa, beta list | approve | reject (issue 3) ------------------
+
+
+def _run_db(settings: Settings, work: Any) -> Any:
+    """Run `work(session, settings)` in one transaction on MINTHUB_DATABASE_URL."""
+    from minthub_api.core.db import create_engine, create_sessionmaker
+    from minthub_api.core.errors import AppError
+
+    url = _require_db(settings)
+
+    async def run() -> Any:
+        engine = create_engine(url)
+        try:
+            async with create_sessionmaker(engine)() as session, session.begin():
+                return await work(session, settings)
+        finally:
+            await engine.dispose()
+
+    try:
+        return asyncio.run(run())
+    except AppError as exc:
+        _fail(f"{exc.code}: {exc.detail}")
+
+
+@users_app.command("list")
+def users_list() -> None:
+    """List accounts: id, email, active, admin, MFA, beta access."""
+    from minthub_api.auth.repository import UserRepository
+
+    async def work(session: Any, _: Settings) -> list[str]:
+        return [
+            f"{u.id}  {u.email}  active={u.is_active}  admin={u.is_admin}"
+            f"  mfa={'on' if u.mfa_enabled_at else 'off'}"
+            f"  beta={'yes' if u.beta_access_at else 'no'}"
+            for u in await UserRepository(session).list()
+        ]
+
+    for line in _run_db(_settings(), work):
+        typer.echo(line)
+
+
+async def _user_by_email(session: Any, email: str) -> Any:
+    from minthub_api.auth.repository import UserRepository
+    from minthub_api.auth.security import normalize_email
+    from minthub_api.core.errors import NotFound
+
+    user = await UserRepository(session).get_by_email(normalize_email(email))
+    if user is None:
+        raise NotFound(f"No user with the email {email}")
+    return user
+
+
+@users_app.command("disable")
+def users_disable(email: Annotated[str, typer.Argument(help="The user's email.")]) -> None:
+    """Disable an account at once: sign-in refused, sessions revoked, API tokens stop working."""
+    from minthub_api.audit import service as audit
+    from minthub_api.audit.actions import AuditAction, AuditReason
+    from minthub_api.auth import service as auth_service
+
+    async def work(session: Any, _: Settings) -> int:
+        user = await _user_by_email(session, email)
+        user.is_active = False
+        count: int = await auth_service.sign_out_everywhere(
+            session, user_id=user.id, actor=audit.SYSTEM
+        )
+        audit.record(
+            session,
+            audit.SYSTEM,
+            AuditAction.user_disabled,
+            reason=AuditReason.operator_action,
+            details={"user_id": str(user.id)},
+        )
+        return count
+
+    count = _run_db(_settings(), work)
+    typer.echo(f"disabled {email}; {count} session(s) revoked")
+
+
+@users_app.command("reset-mfa")
+def users_reset_mfa(email: Annotated[str, typer.Argument(help="The user's email.")]) -> None:
+    """Remove a user's second factor (lost phone): they enrol again at next sign-in."""
+    from minthub_api.audit import service as audit
+    from minthub_api.auth import mfa
+    from minthub_api.auth import service as auth_service
+
+    async def work(session: Any, _: Settings) -> None:
+        user = await _user_by_email(session, email)
+        await mfa.reset(session, user, audit.SYSTEM)
+        await auth_service.sign_out_everywhere(session, user_id=user.id, actor=audit.SYSTEM)
+
+    _run_db(_settings(), work)
+    typer.echo(f"two-factor authentication reset for {email}; sessions revoked")
+
+
+@beta_app.command("list")
+def beta_list(
+    status: Annotated[str | None, typer.Option(help="pending | approved | rejected")] = None,
+) -> None:
+    """List beta requests, newest first."""
+    from minthub_api.beta import service as beta_service
+    from minthub_api.beta.models import BetaStatus
+
+    wanted = BetaStatus(status) if status else None
+
+    async def work(session: Any, _: Settings) -> list[str]:
+        return [
+            f"{r.id}  {r.status:<8}  {r.contact_email}  {r.company_name}"
+            f"  {','.join(r.marketplaces)}  {r.monthly_order_volume}"
+            for r in await beta_service.list_requests(session, wanted)
+        ]
+
+    for line in _run_db(_settings(), work):
+        typer.echo(line)
+
+
+@beta_app.command("approve")
+def beta_approve(request_id: Annotated[str, typer.Argument(help="The request's id.")]) -> None:
+    """Approve a request: its contact gets an invitation to create an account."""
+    import uuid
+
+    from minthub_api.audit import service as audit
+    from minthub_api.beta import service as beta_service
+    from minthub_api.mail.sender import OutboxMailSender, build_mail_sender
+
+    async def work(session: Any, settings: Settings) -> Any:
+        _, mail = await beta_service.approve(
+            session, uuid.UUID(request_id), decided_by=None, settings=settings, actor=audit.SYSTEM
+        )
+        return mail
+
+    settings = _settings()
+    mail = _run_db(settings, work)
+    sender = build_mail_sender(settings)
+    asyncio.run(sender.send(mail))
+    if isinstance(sender, OutboxMailSender) and sender.directory is None:
+        # No mail transport configured: the operator forwards the invitation by hand.
+        typer.echo(f"No MINTHUB_SMTP_URL: send this to {mail.to} yourself:\n\n{mail.body}")
+    typer.echo(f"approved {request_id}; invitation sent to {mail.to}")
+
+
+@beta_app.command("reject")
+def beta_reject(request_id: Annotated[str, typer.Argument(help="The request's id.")]) -> None:
+    """Reject a request."""
+    import uuid
+
+    from minthub_api.audit import service as audit
+    from minthub_api.beta import service as beta_service
+
+    async def work(session: Any, _: Settings) -> None:
+        await beta_service.reject(
+            session, uuid.UUID(request_id), decided_by=None, actor=audit.SYSTEM
+        )
+
+    _run_db(_settings(), work)
+    typer.echo(f"rejected {request_id}")

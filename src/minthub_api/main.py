@@ -7,6 +7,7 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 import httpx
+import structlog
 from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
 from fastapi.routing import APIRoute
@@ -22,11 +23,13 @@ from minthub_api.api import api_router
 from minthub_api.core.db import create_engine, create_sessionmaker
 from minthub_api.core.errors import PROBLEM_JSON, Problem, install_error_handlers
 from minthub_api.core.logging import RequestIdMiddleware, configure_logging
+from minthub_api.core.rls import rls_in_force
 from minthub_api.core.settings import ConfigurationError, Settings, check_settings, get_settings
 from minthub_api.crypto.envelope import LocalKeyProvider
 from minthub_api.health import endpoints as health_endpoints
 from minthub_api.health.metrics import HttpMetricsMiddleware, Metrics
 from minthub_api.health.readiness import LwaCredentialCheck
+from minthub_api.mail.sender import build_mail_sender
 from minthub_api.stores.lwa import AppLwaClient
 from minthub_api.stores.spapi import AmazonServices
 from minthub_api.web import pages
@@ -125,6 +128,22 @@ def build_amazon(
     )
 
 
+async def check_row_level_security(engine: AsyncEngine, settings: Settings) -> None:
+    """Warn (refuse, in production) when the app's database role bypasses row-level security:
+    MINTHUB_DATABASE_URL must be the app role, not the tables' owner (README, two roles)."""
+    async with engine.connect() as conn:
+        in_force = await rls_in_force(conn)
+    if in_force:
+        return
+    message = (
+        "MINTHUB_DATABASE_URL connects as a role that bypasses row-level security (superuser,"
+        " BYPASSRLS or the tables' owner); use a member of minthub_app"
+    )
+    if settings.is_production:
+        raise ConfigurationError(message)
+    structlog.get_logger("minthub.db").warning("db.rls_not_in_force", detail=message)
+
+
 def create_app(settings: Settings | None = None, *, engine: AsyncEngine | None = None) -> FastAPI:
     settings = settings or get_settings()
     check_settings(settings)
@@ -141,6 +160,7 @@ def create_app(settings: Settings | None = None, *, engine: AsyncEngine | None =
             db_engine = engine
         app.state.engine = db_engine
         app.state.sessionmaker = create_sessionmaker(db_engine)
+        await check_row_level_security(db_engine, settings)
         timeout = httpx.Timeout(settings.http_timeout_seconds, connect=10.0)
         async with httpx.AsyncClient(timeout=timeout, follow_redirects=False) as http:
             app.state.amazon = build_amazon(settings, http, db_engine, app.state.metrics)
@@ -163,6 +183,7 @@ def create_app(settings: Settings | None = None, *, engine: AsyncEngine | None =
         openapi_url="/api/v1/openapi.json",
     )
     app.state.settings = settings
+    app.state.mail = build_mail_sender(settings)
     install_error_handlers(app)
     app.include_router(api_router)
     app.include_router(pages.router)

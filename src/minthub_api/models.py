@@ -2,19 +2,28 @@
 
 from minthub_api.amazon.models import SpApiRateBucket
 from minthub_api.audit.models import AuditCheckpoint, AuditEvent
-from minthub_api.auth.models import User, UserSession
+from minthub_api.auth.models import RecoveryCode, ThrottleEvent, User, UserSession, UserTotp
+from minthub_api.beta.models import BetaRequest
 from minthub_api.core.db import Base
+from minthub_api.invitations.models import Invitation
 from minthub_api.stores.models import OAuthState, Store, StoreCredential, StoreMembership
+from minthub_api.tokens.models import ApiToken
 
 __all__ = [
+    "ApiToken",
     "AuditCheckpoint",
     "AuditEvent",
     "Base",
+    "BetaRequest",
+    "Invitation",
     "OAuthState",
+    "RecoveryCode",
     "SpApiRateBucket",
     "Store",
     "StoreCredential",
     "StoreMembership",
+    "ThrottleEvent",
     "User",
     "UserSession",
+    "UserTotp",
 ]

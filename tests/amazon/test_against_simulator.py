@@ -44,14 +44,22 @@ async def api(simulator: RunningSimulator) -> AsyncIterator[StoreApi]:
     async with httpx.AsyncClient(timeout=2.5) as http:
         seller = "A" + secrets.token_hex(6).upper()
         refresh = await connect_seller(http, simulator.url, simulator.config, seller)
-        lwa = LwaClient(http, token_url=f"{simulator.url}/auth/o2/token",
-                        client_id=simulator.config.client_id,
-                        client_secret=simulator.config.client_secret)
-        client = SpApiClient(http, lwa, token_cache=AccessTokenCache(),
-                             rate_limiter=InMemoryRateLimiter(
-                                 time_scale=simulator.config.time_scale),
-                             user_agent=build_user_agent(), endpoint_override=simulator.url,
-                             backoff_base=0.01, backoff_cap=0.05)
+        lwa = LwaClient(
+            http,
+            token_url=f"{simulator.url}/auth/o2/token",
+            client_id=simulator.config.client_id,
+            client_secret=simulator.config.client_secret,
+        )
+        client = SpApiClient(
+            http,
+            lwa,
+            token_cache=AccessTokenCache(),
+            rate_limiter=InMemoryRateLimiter(time_scale=simulator.config.time_scale),
+            user_agent=build_user_agent(),
+            endpoint_override=simulator.url,
+            backoff_base=0.01,
+            backoff_cap=0.05,
+        )
 
         async def load() -> str:
             return refresh
@@ -61,17 +69,29 @@ async def api(simulator: RunningSimulator) -> AsyncIterator[StoreApi]:
 
 async def fault(simulator: RunningSimulator, api: StoreApi, **spec: object) -> None:
     async with httpx.AsyncClient() as http:
-        r = await http.post(f"{simulator.url}/_sim/faults",
-                            json={**spec, "selling_partner_id": api.selling_partner_id})
+        r = await http.post(
+            f"{simulator.url}/_sim/faults",
+            json={**spec, "selling_partner_id": api.selling_partner_id},
+        )
         assert r.status_code == 200, r.text
 
 
 async def test_order_metrics(api: StoreApi) -> None:
     now = datetime.now(UTC)
-    days = await get_order_metrics(api, marketplace_id=US, start=now - timedelta(days=14),
-                                   end=now - timedelta(days=1), granularity="Day")
-    total = await get_order_metrics(api, marketplace_id=US, start=now - timedelta(days=14),
-                                    end=now - timedelta(days=1), granularity="Total")
+    days = await get_order_metrics(
+        api,
+        marketplace_id=US,
+        start=now - timedelta(days=14),
+        end=now - timedelta(days=1),
+        granularity="Day",
+    )
+    total = await get_order_metrics(
+        api,
+        marketplace_id=US,
+        start=now - timedelta(days=14),
+        end=now - timedelta(days=1),
+        granularity="Total",
+    )
     assert len(days) >= 13 and len(total) == 1
     assert total[0].order_count == sum(d.order_count for d in days)
 
@@ -84,8 +104,9 @@ async def test_listings(api: StoreApi) -> None:
 
 
 async def test_report_round_trip_in_cp932(api: StoreApi) -> None:
-    report_id = await create_report(api, report_type="GET_MERCHANT_LISTINGS_ALL_DATA",
-                                    marketplace_ids=[JP])
+    report_id = await create_report(
+        api, report_type="GET_MERCHANT_LISTINGS_ALL_DATA", marketplace_ids=[JP]
+    )
     report = await wait_for_report(api, report_id, poll_interval=0.2, max_wait=30)
     assert report.processing_status is ProcessingStatus.DONE and report.report_document_id
     rows = [row async for row in iter_report_rows(api, report.report_document_id)]
@@ -97,10 +118,14 @@ async def test_report_round_trip_in_cp932(api: StoreApi) -> None:
 
 async def test_orders_report_in_utf8_and_cancel(api: StoreApi) -> None:
     report_id = await create_report(
-        api, report_type="GET_FLAT_FILE_ALL_ORDERS_DATA_BY_LAST_UPDATE_GENERAL",
-        marketplace_ids=[US], data_start_time=datetime.now(UTC) - timedelta(days=30))
-    queued = await create_report(api, report_type="GET_FBA_MYI_UNSUPPRESSED_INVENTORY_DATA",
-                                 marketplace_ids=[US])
+        api,
+        report_type="GET_FLAT_FILE_ALL_ORDERS_DATA_BY_LAST_UPDATE_GENERAL",
+        marketplace_ids=[US],
+        data_start_time=datetime.now(UTC) - timedelta(days=30),
+    )
+    queued = await create_report(
+        api, report_type="GET_FBA_MYI_UNSUPPRESSED_INVENTORY_DATA", marketplace_ids=[US]
+    )
     await cancel_report(api, queued)
     report = await wait_for_report(api, report_id, poll_interval=0.2, max_wait=30)
     assert report.report_document_id
@@ -109,11 +134,10 @@ async def test_orders_report_in_utf8_and_cancel(api: StoreApi) -> None:
     assert (await get_report(api, queued)).processing_status is ProcessingStatus.CANCELLED
 
 
-async def test_truncated_gzip_and_server_errors(
-    api: StoreApi, simulator: RunningSimulator
-) -> None:
-    report_id = await create_report(api, report_type="GET_FBA_MYI_UNSUPPRESSED_INVENTORY_DATA",
-                                    marketplace_ids=[US])
+async def test_truncated_gzip_and_server_errors(api: StoreApi, simulator: RunningSimulator) -> None:
+    report_id = await create_report(
+        api, report_type="GET_FBA_MYI_UNSUPPRESSED_INVENTORY_DATA", marketplace_ids=[US]
+    )
     report = await wait_for_report(api, report_id, poll_interval=0.2, max_wait=30)
     assert report.report_document_id
     await fault(simulator, api, operation="getReportDocument", kind="truncated_gzip")

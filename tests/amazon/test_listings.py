@@ -34,8 +34,12 @@ class TestGetListingsItem:
         result = await get_listings_item(api, "GM-ZDPI-9B4E", marketplace_ids=[US])
         assert result.sku == ITEM["sku"]
         assert result.summaries and result.summaries[0].marketplace_id == US
-        assert fake.queries == [{"marketplaceIds": US,
-                                 "includedData": "summaries,offers,fulfillmentAvailability,issues"}]
+        assert fake.queries == [
+            {
+                "marketplaceIds": US,
+                "includedData": "summaries,offers,fulfillmentAvailability,issues",
+            }
+        ]
 
     async def test_sku_with_slash_space_and_ampersand_is_one_segment(
         self, api: StoreApi, router: respx.MockRouter
@@ -43,11 +47,19 @@ class TestGetListingsItem:
         fake = serve(router, GET, sp_response(200, item("A/B C&D\uff06")))
         await get_listings_item(api, "A/B C&D\uff06", marketplace_ids=[US])
         assert raw_path(fake.requests[0]) == (
-            f"/listings/2021-08-01/items/{SELLER_ID}/A%2FB%20C%26D%EF%BC%86")
+            f"/listings/2021-08-01/items/{SELLER_ID}/A%2FB%20C%26D%EF%BC%86"
+        )
 
     async def test_not_found_is_typed(self, api: StoreApi, router: respx.MockRouter) -> None:
-        body = {"errors": [{"code": "NOT_FOUND", "message": "SKU 'X' not found in marketplace "
-                            "ATVPDKIKX0DER", "details": ""}]}
+        body = {
+            "errors": [
+                {
+                    "code": "NOT_FOUND",
+                    "message": "SKU 'X' not found in marketplace ATVPDKIKX0DER",
+                    "details": "",
+                }
+            ]
+        }
         serve(router, GET, sp_response(404, body))
         with pytest.raises(SpApiNotFound) as info:
             await get_listings_item(api, "X", marketplace_ids=[US])
@@ -64,21 +76,22 @@ class TestSearchListingsItems:
     ) -> None:
         fake = serve(router, SEARCH, sp_response(200, SEARCH_EXAMPLE))
         page = await search_listings_items_page(
-            api, marketplace_ids=[US], identifiers=["GM-ZDPI-9B4E"], identifiers_type="SKU")
+            api, marketplace_ids=[US], identifiers=["GM-ZDPI-9B4E"], identifiers_type="SKU"
+        )
         assert page.number_of_results == SEARCH_EXAMPLE["numberOfResults"]
         assert [i.sku for i in page.items] == [i["sku"] for i in SEARCH_EXAMPLE["items"]]
         assert fake.queries[0]["identifiers"] == "GM-ZDPI-9B4E"
         assert fake.queries[0]["pageSize"] == "20"
 
-    async def test_stops_at_the_1000_sku_cap(
-        self, api: StoreApi, router: respx.MockRouter
-    ) -> None:
+    async def test_stops_at_the_1000_sku_cap(self, api: StoreApi, router: respx.MockRouter) -> None:
         counter = iter(range(10_000))
 
         def page(request: httpx.Request) -> httpx.Response:
             items = [item(f"SKU-{next(counter):05d}") for _ in range(20)]
-            return sp_response(200, {"numberOfResults": 1500, "items": items,
-                                     "pagination": {"nextToken": "tok+/="}})
+            return sp_response(
+                200,
+                {"numberOfResults": 1500, "items": items, "pagination": {"nextToken": "tok+/="}},
+            )
 
         fake = serve(router, SEARCH, page)
         result = await search_all_listings_items(api, marketplace_ids=[US])
@@ -89,16 +102,30 @@ class TestSearchListingsItems:
     async def test_small_catalogue_is_not_capped(
         self, api: StoreApi, router: respx.MockRouter
     ) -> None:
-        serve(router, SEARCH,
-              sp_response(200, {"numberOfResults": 21, "items": [item("a")] * 20,
-                                "pagination": {"nextToken": "n"}}),
-              sp_response(200, {"numberOfResults": 21, "items": [item("b")]}))
+        serve(
+            router,
+            SEARCH,
+            sp_response(
+                200,
+                {
+                    "numberOfResults": 21,
+                    "items": [item("a")] * 20,
+                    "pagination": {"nextToken": "n"},
+                },
+            ),
+            sp_response(200, {"numberOfResults": 21, "items": [item("b")]}),
+        )
         result = await search_all_listings_items(api, marketplace_ids=[US])
         assert len(result.items) == 21 and not result.capped
 
-    @pytest.mark.parametrize("kw", [{"page_size": 21}, {"identifiers": ["a"]},
-                                    {"identifiers": [str(i) for i in range(21)],
-                                     "identifiers_type": "SKU"}])
+    @pytest.mark.parametrize(
+        "kw",
+        [
+            {"page_size": 21},
+            {"identifiers": ["a"]},
+            {"identifiers": [str(i) for i in range(21)], "identifiers_type": "SKU"},
+        ],
+    )
     async def test_invalid_requests_are_refused(self, api: StoreApi, kw: dict[str, Any]) -> None:
         with pytest.raises(ValueError):
             await search_listings_items_page(api, marketplace_ids=[US], **kw)

@@ -10,14 +10,17 @@ from minthub_api.amazon import SpApiServerError, StoreApi, get_marketplace_parti
 from tests.amazon.conftest import NA, Calls
 
 PATH = "/sellers/v1/marketplaceParticipations"
-CUT = httpx.Response(200, content=b'{"payload": [{"marketplace": {"id": "ATV',
-                     headers={"content-type": "application/json", "x-amzn-RequestId": "r"})
+CUT = httpx.Response(
+    200,
+    content=b'{"payload": [{"marketplace": {"id": "ATV',
+    headers={"content-type": "application/json", "x-amzn-RequestId": "r"},
+)
 
 
-async def test_cut_off_body_is_retried(api: StoreApi, router: respx.MockRouter,
-                                       calls: Calls) -> None:
-    route = router.get(NA + PATH).mock(side_effect=[CUT, httpx.Response(200, json={
-        "payload": []})])
+async def test_cut_off_body_is_retried(
+    api: StoreApi, router: respx.MockRouter, calls: Calls
+) -> None:
+    route = router.get(NA + PATH).mock(side_effect=[CUT, httpx.Response(200, json={"payload": []})])
     assert await get_marketplace_participations(api) == []
     assert route.call_count == 2
     assert [c.error_code for c in calls.records] == ["MalformedResponse", None]

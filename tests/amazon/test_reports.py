@@ -49,11 +49,15 @@ def document(doc_id: str = "doc-1", *, gzip_: bool = True, url: str = URL) -> di
     return body
 
 
-def download(data: bytes, charset: str | None, *, gz: bool = True,
-             headers: dict[str, str] | None = None) -> httpx.Response:
+def download(
+    data: bytes, charset: str | None, *, gz: bool = True, headers: dict[str, str] | None = None
+) -> httpx.Response:
     content_type = "text/plain" + (f"; charset={charset}" if charset else "")
-    return httpx.Response(200, content=gzip.compress(data) if gz else data,
-                          headers={"content-type": content_type, **(headers or {})})
+    return httpx.Response(
+        200,
+        content=gzip.compress(data) if gz else data,
+        headers={"content-type": content_type, **(headers or {})},
+    )
 
 
 def link(body: dict[str, Any], at: float = 1000.0) -> DocumentLink:
@@ -61,8 +65,7 @@ def link(body: dict[str, Any], at: float = 1000.0) -> DocumentLink:
 
 
 async def text_of(api: StoreApi, doc: DocumentLink | str, fake_time: FakeTime, **kw: Any) -> str:
-    return "".join([t async for t in stream_report_document(api, doc, clock=fake_time.mono,
-                                                            **kw)])
+    return "".join([t async for t in stream_report_document(api, doc, clock=fake_time.mono, **kw)])
 
 
 class TestCreateReport:
@@ -71,32 +74,45 @@ class TestCreateReport:
     ) -> None:
         fake = serve(router, "createReport", sp_response(202, {"reportId": "ID323"}))
         report_id = await create_report(
-            api, report_type="GET_MERCHANT_LISTINGS_ALL_DATA", marketplace_ids=["ATVPDKIKX0DER"],
+            api,
+            report_type="GET_MERCHANT_LISTINGS_ALL_DATA",
+            marketplace_ids=["ATVPDKIKX0DER"],
             data_start_time=datetime(2026, 2, 1, tzinfo=UTC),
-            report_options={"preferredReportDocumentLocale": "en_US"})
+            report_options={"preferredReportDocumentLocale": "en_US"},
+        )
         assert report_id == "ID323"
         assert fake.requests[0].read() and fake.requests[0].headers["content-type"] == (
-            "application/json")
+            "application/json"
+        )
 
     async def test_restricted_report_type_is_refused_before_any_request(
         self, api: StoreApi, router: respx.MockRouter
     ) -> None:
         fake = serve(router, "createReport", sp_response(202, {"reportId": "x"}))
         with pytest.raises(RoleNotEnabled, match="restricted"):
-            await create_report(api, report_type="GET_FLAT_FILE_ACTIONABLE_ORDER_DATA_SHIPPING",
-                                marketplace_ids=["ATVPDKIKX0DER"])
+            await create_report(
+                api,
+                report_type="GET_FLAT_FILE_ACTIONABLE_ORDER_DATA_SHIPPING",
+                marketplace_ids=["ATVPDKIKX0DER"],
+            )
         assert fake.requests == []
 
     async def test_report_type_of_an_undeclared_role_is_refused(
-        self, sp_client: SpApiClient, router: respx.MockRouter, calls: Calls,
+        self,
+        sp_client: SpApiClient,
+        router: respx.MockRouter,
+        calls: Calls,
         lwa_route: respx.Route,
     ) -> None:
         sp_client.roles = frozenset()  # as if MINTHUB_SPAPI_ROLES named none of its roles
         api = sp_client.for_store(credentials(), on_call=calls.hook)
         fake = serve(router, "createReport", sp_response(202, {"reportId": "x"}))
         with pytest.raises(RoleNotEnabled, match="amazon_fulfillment"):
-            await create_report(api, report_type="GET_FBA_MYI_UNSUPPRESSED_INVENTORY_DATA",
-                                marketplace_ids=["ATVPDKIKX0DER"])
+            await create_report(
+                api,
+                report_type="GET_FBA_MYI_UNSUPPRESSED_INVENTORY_DATA",
+                marketplace_ids=["ATVPDKIKX0DER"],
+            )
         assert fake.requests == [] and not lwa_route.called
 
 
@@ -104,16 +120,25 @@ class TestGetReports:
     async def test_follow_up_pages_send_only_the_next_token(
         self, api: StoreApi, router: respx.MockRouter
     ) -> None:
-        fake = serve(router, "getReports",
-                     sp_response(200, {**REPORTS, "nextToken": "n+/="}),
-                     sp_response(200, {"reports": []}))
-        first = await get_reports_page(api, report_types=["GET_MERCHANT_LISTINGS_ALL_DATA"],
-                                       processing_statuses=["IN_QUEUE", "DONE"])
+        fake = serve(
+            router,
+            "getReports",
+            sp_response(200, {**REPORTS, "nextToken": "n+/="}),
+            sp_response(200, {"reports": []}),
+        )
+        first = await get_reports_page(
+            api,
+            report_types=["GET_MERCHANT_LISTINGS_ALL_DATA"],
+            processing_statuses=["IN_QUEUE", "DONE"],
+        )
         assert first.next_token == "n+/=" and first.reports
         await get_reports_page(api, next_token=first.next_token)
         assert fake.queries == [
-            {"reportTypes": "GET_MERCHANT_LISTINGS_ALL_DATA", "processingStatuses": "IN_QUEUE,DONE",
-             "pageSize": "100"},
+            {
+                "reportTypes": "GET_MERCHANT_LISTINGS_ALL_DATA",
+                "processingStatuses": "IN_QUEUE,DONE",
+                "pageSize": "100",
+            },
             {"nextToken": "n+/="},
         ]
 
@@ -149,10 +174,14 @@ class TestGetAndCancelReport:
         self, api: StoreApi, router: respx.MockRouter, fake_time: FakeTime
     ) -> None:
         states = ["IN_QUEUE", "IN_PROGRESS", "DONE"]
-        fake = serve(router, "getReport", *[
-            sp_response(200, {**REPORT, "processingStatus": s}) for s in states])
-        report = await wait_for_report(api, "ID323", poll_interval=15, sleep=fake_time.sleep,
-                                       clock=fake_time.mono)
+        fake = serve(
+            router,
+            "getReport",
+            *[sp_response(200, {**REPORT, "processingStatus": s}) for s in states],
+        )
+        report = await wait_for_report(
+            api, "ID323", poll_interval=15, sleep=fake_time.sleep, clock=fake_time.mono
+        )
         assert report.processing_status is ProcessingStatus.DONE
         assert len(fake.requests) == 3 and fake_time.sleeps.count(15) == 2
 
@@ -161,22 +190,39 @@ class TestGetAndCancelReport:
     ) -> None:
         serve(router, "getReport", sp_response(200, {**REPORT, "processingStatus": "IN_QUEUE"}))
         with pytest.raises(TimeoutError):
-            await wait_for_report(api, "ID323", poll_interval=60, max_wait=120,
-                                  sleep=fake_time.sleep, clock=fake_time.mono)
+            await wait_for_report(
+                api,
+                "ID323",
+                poll_interval=60,
+                max_wait=120,
+                sleep=fake_time.sleep,
+                clock=fake_time.mono,
+            )
 
 
 class TestDownload:
-    @pytest.mark.parametrize(("charset", "codec", "text"), [
-        ("Cp1252", "cp1252", TSV.replace("コーヒー", "Kaffee")),
-        ("windows-1252", "cp1252", TSV.replace("コーヒー", "Kaffee")),
-        ("ISO-8859-1", "latin-1", TSV.replace("コーヒー", "Kaffee").replace(" \u2013 5€", "")),
-        ("windows-31j", "cp932",
-         TSV.replace("é", "e").replace("è", "e").replace(" \u2013 5€", "①")),
-        ("UTF-8", "utf-8", TSV),
-    ])
+    @pytest.mark.parametrize(
+        ("charset", "codec", "text"),
+        [
+            ("Cp1252", "cp1252", TSV.replace("コーヒー", "Kaffee")),
+            ("windows-1252", "cp1252", TSV.replace("コーヒー", "Kaffee")),
+            ("ISO-8859-1", "latin-1", TSV.replace("コーヒー", "Kaffee").replace(" \u2013 5€", "")),
+            (
+                "windows-31j",
+                "cp932",
+                TSV.replace("é", "e").replace("è", "e").replace(" \u2013 5€", "①"),
+            ),
+            ("UTF-8", "utf-8", TSV),
+        ],
+    )
     async def test_gunzips_and_decodes_with_the_content_type_charset(
-        self, api: StoreApi, router: respx.MockRouter, fake_time: FakeTime,
-        charset: str, codec: str, text: str,
+        self,
+        api: StoreApi,
+        router: respx.MockRouter,
+        fake_time: FakeTime,
+        charset: str,
+        codec: str,
+        text: str,
     ) -> None:
         route = router.get(URL).mock(return_value=download(text.encode(codec), charset))
         assert await text_of(api, link(document()), fake_time) == text
@@ -191,8 +237,9 @@ class TestDownload:
     async def test_content_encoding_gzip_is_not_unzipped_twice(
         self, api: StoreApi, router: respx.MockRouter, fake_time: FakeTime
     ) -> None:
-        router.get(URL).mock(return_value=download(
-            TSV.encode(), "UTF-8", headers={"content-encoding": "gzip"}))
+        router.get(URL).mock(
+            return_value=download(TSV.encode(), "UTF-8", headers={"content-encoding": "gzip"})
+        )
         assert await text_of(api, link(document()), fake_time) == TSV
 
     async def test_missing_charset_uses_the_default_given(
@@ -205,8 +252,11 @@ class TestDownload:
         self, api: StoreApi, router: respx.MockRouter, fake_time: FakeTime
     ) -> None:
         whole = gzip.compress(TSV.encode() * 50)
-        router.get(URL).mock(return_value=httpx.Response(
-            200, content=whole[: len(whole) // 2], headers={"content-type": "text/plain"}))
+        router.get(URL).mock(
+            return_value=httpx.Response(
+                200, content=whole[: len(whole) // 2], headers={"content-type": "text/plain"}
+            )
+        )
         with pytest.raises(ReportDocumentError, match="truncated"):
             await text_of(api, link(document()), fake_time)
 
@@ -247,8 +297,9 @@ class TestDownload:
         self, api: StoreApi, router: respx.MockRouter, fake_time: FakeTime
     ) -> None:
         fake = serve(router, "getReportDocument", sp_response(200, DOCUMENT))
-        router.get(DOCUMENT["url"]).mock(return_value=download(b"ok", "UTF-8",
-                                         gz="compressionAlgorithm" in DOCUMENT))
+        router.get(DOCUMENT["url"]).mock(
+            return_value=download(b"ok", "UTF-8", gz="compressionAlgorithm" in DOCUMENT)
+        )
         assert await text_of(api, "0356cf79-b8b0-4226-b4b9-0ee058ea5760", fake_time) == "ok"
         assert len(fake.requests) == 1
         got = await get_report_document(api, "0356cf79-b8b0-4226-b4b9-0ee058ea5760")
@@ -258,11 +309,12 @@ class TestDownload:
         self, api: StoreApi, router: respx.MockRouter, fake_time: FakeTime
     ) -> None:
         rows = 20_000
-        body = "sku\tname\tqty\r\n" + "".join(f"S{i}\tNäme \"{i}\"\t{i}\r\n" for i in range(rows))
+        body = "sku\tname\tqty\r\n" + "".join(f'S{i}\tNäme "{i}"\t{i}\r\n' for i in range(rows))
         router.get(URL).mock(return_value=download(body.encode("cp1252"), "Cp1252"))
         count, last = 0, {}
-        async for row in iter_report_rows(api, link(document()), chunk_size=4096,
-                                          clock=fake_time.mono):
+        async for row in iter_report_rows(
+            api, link(document()), chunk_size=4096, clock=fake_time.mono
+        ):
             count, last = count + 1, row
         assert count == rows
-        assert last == {"sku": f"S{rows - 1}", "name": f"Näme \"{rows - 1}\"", "qty": str(rows - 1)}
+        assert last == {"sku": f"S{rows - 1}", "name": f'Näme "{rows - 1}"', "qty": str(rows - 1)}

@@ -7,8 +7,9 @@ import pytest
 from minthub_api.amazon import FairScheduler, Priority
 
 
-async def _run(scheduler: FairScheduler, store: str, priority: Priority, order: list[str],
-               gate: asyncio.Event) -> None:
+async def _run(
+    scheduler: FairScheduler, store: str, priority: Priority, order: list[str], gate: asyncio.Event
+) -> None:
     async with scheduler.slot(store, priority):
         order.append(store)
         await gate.wait()
@@ -23,11 +24,14 @@ class TestFairScheduler:
         blocker = asyncio.Event()
         first = asyncio.create_task(_run(scheduler, "big", Priority.background, order, blocker))
         await asyncio.sleep(0)
-        tasks = [asyncio.create_task(_run(scheduler, "big", Priority.background, order, gate))
-                 for _ in range(5)]
+        tasks = [
+            asyncio.create_task(_run(scheduler, "big", Priority.background, order, gate))
+            for _ in range(5)
+        ]
         await asyncio.sleep(0)
-        tasks.append(asyncio.create_task(_run(scheduler, "small", Priority.background, order,
-                                              gate)))
+        tasks.append(
+            asyncio.create_task(_run(scheduler, "small", Priority.background, order, gate))
+        )
         await asyncio.sleep(0)
         blocker.set()
         await asyncio.gather(first, *tasks)
@@ -39,11 +43,15 @@ class TestFairScheduler:
         order: list[str] = []
         gate, blocker = asyncio.Event(), asyncio.Event()
         gate.set()
-        holders = [asyncio.create_task(_run(scheduler, "sync", Priority.background, order,
-                                            blocker)) for _ in range(2)]
+        holders = [
+            asyncio.create_task(_run(scheduler, "sync", Priority.background, order, blocker))
+            for _ in range(2)
+        ]
         await asyncio.sleep(0)
-        waiting = [asyncio.create_task(_run(scheduler, "sync", Priority.background, order, gate))
-                   for _ in range(10)]
+        waiting = [
+            asyncio.create_task(_run(scheduler, "sync", Priority.background, order, gate))
+            for _ in range(10)
+        ]
         await asyncio.sleep(0)
         person = asyncio.create_task(_run(scheduler, "other", Priority.interactive, order, gate))
         await asyncio.sleep(0)

@@ -111,16 +111,20 @@ class TestFloatClock:
 
 class TestScaleAndApplicationScope:
     async def test_time_scale_multiplies_the_rate(self, fake_time: FakeTime) -> None:
-        limiter = InMemoryRateLimiter(clock=fake_time.mono, sleep=fake_time.sleep, time_scale=4,
-                                      safety_margin=0.0)
+        limiter = InMemoryRateLimiter(
+            clock=fake_time.mono, sleep=fake_time.sleep, time_scale=4, safety_margin=0.0
+        )
         for _ in range(3):
             await limiter.acquire(KEY, rate=2.0, burst=2)
         assert fake_time.sleeps == pytest.approx([0.125])
 
     async def test_application_limit_spans_sellers(self, fake_time: FakeTime) -> None:
-        limiter = InMemoryRateLimiter(clock=fake_time.mono, sleep=fake_time.sleep,
-                                      application_plans={"getListingsItem": (1.0, 2)},
-                                      safety_margin=0.0)
+        limiter = InMemoryRateLimiter(
+            clock=fake_time.mono,
+            sleep=fake_time.sleep,
+            application_plans={"getListingsItem": (1.0, 2)},
+            safety_margin=0.0,
+        )
         for seller in ("A1", "A2", "A3"):
             await limiter.acquire((seller, "na", "getListingsItem"), rate=5, burst=10)
         assert fake_time.sleeps == pytest.approx([1.0])
@@ -133,8 +137,9 @@ class TestScaleAndApplicationScope:
 
 class TestSafetyMargin:
     async def test_schedule_shifts_once_by_the_margin(self, fake_time: FakeTime) -> None:
-        limiter = InMemoryRateLimiter(clock=fake_time.mono, sleep=fake_time.sleep,
-                                      safety_margin=0.1)
+        limiter = InMemoryRateLimiter(
+            clock=fake_time.mono, sleep=fake_time.sleep, safety_margin=0.1
+        )
         for _ in range(5):
             await limiter.acquire(KEY, rate=2.0, burst=2)
         # The reserve (0.2 token) shifts the schedule once by 0.1 s, then exactly the rate:
@@ -142,8 +147,9 @@ class TestSafetyMargin:
         assert fake_time.sleeps == pytest.approx([0.1, 0.5, 0.5, 0.5])
 
     async def test_reserve_never_exceeds_burst_minus_one(self, fake_time: FakeTime) -> None:
-        limiter = InMemoryRateLimiter(clock=fake_time.mono, sleep=fake_time.sleep,
-                                      safety_margin=100.0)
+        limiter = InMemoryRateLimiter(
+            clock=fake_time.mono, sleep=fake_time.sleep, safety_margin=100.0
+        )
         await limiter.acquire(KEY, rate=2.0, burst=2)
         await limiter.acquire(KEY, rate=2.0, burst=2)
         assert fake_time.sleeps == pytest.approx([0.5])

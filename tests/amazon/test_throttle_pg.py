@@ -68,8 +68,12 @@ class TestPostgresRateLimiter:
     async def test_stores_and_operations_are_separate(self, engine: AsyncEngine) -> None:
         sleeps = Sleeps()
         limiter = PostgresRateLimiter(engine, sleep=sleeps, safety_margin=0)
-        for key in [("A1", "na", "getOrder"), ("A2", "na", "getOrder"), ("A1", "eu", "getOrder"),
-                    ("A1", "na", "getReport")]:
+        for key in [
+            ("A1", "na", "getOrder"),
+            ("A2", "na", "getOrder"),
+            ("A1", "eu", "getOrder"),
+            ("A1", "na", "getReport"),
+        ]:
             await limiter.acquire(key, rate=0.1, burst=1)
         assert sleeps.waits == []
 
@@ -87,15 +91,17 @@ class TestPostgresRateLimiter:
         self, engine: AsyncEngine
     ) -> None:
         sleeps = Sleeps()
-        limiter = PostgresRateLimiter(engine, sleep=sleeps, safety_margin=0,
-                                      application_plans={"getListingsItem": (1.0, 2)})
+        limiter = PostgresRateLimiter(
+            engine, sleep=sleeps, safety_margin=0, application_plans={"getListingsItem": (1.0, 2)}
+        )
         for seller in ("A1", "A2", "A3"):
             await limiter.acquire((seller, "na", "getListingsItem"), rate=5, burst=10)
         # Each seller's own bucket is full, but the app bucket (burst 2) makes the 3rd wait.
         assert sleeps.waits == [pytest.approx(1.0, abs=0.1)]
         async with engine.connect() as conn:
-            keys = set((await conn.execute(text(
-                "SELECT bucket_key FROM spapi_rate_buckets"))).scalars())
+            keys = set(
+                (await conn.execute(text("SELECT bucket_key FROM spapi_rate_buckets"))).scalars()
+            )
         assert "app|na|getListingsItem" in keys
 
     async def test_safety_margin_shifts_the_schedule_once(self, engine: AsyncEngine) -> None:
@@ -120,10 +126,22 @@ def test_separate_processes_never_exceed_the_plan(database_url: str) -> None:
     start_at = time.time() + 1.5
     procs = [
         subprocess.Popen(
-            [sys.executable, "-m", "tests.support.limiter_worker", database_url,
-             "A1|na|getReport", str(per_process), str(rate), str(burst), str(scale),
-             str(start_at)],
-            cwd=REPO, stdout=subprocess.PIPE, text=True)
+            [
+                sys.executable,
+                "-m",
+                "tests.support.limiter_worker",
+                database_url,
+                "A1|na|getReport",
+                str(per_process),
+                str(rate),
+                str(burst),
+                str(scale),
+                str(start_at),
+            ],
+            cwd=REPO,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
         for _ in range(3)
     ]
     stamps: list[float] = []

@@ -35,8 +35,9 @@ class TestBuildAmazon:
         assert prod.base_url(Region.FE) == "https://sellingpartnerapi-fe.amazon.com"
 
     async def test_override_wins_over_sandbox(self, http: httpx.AsyncClient) -> None:
-        client = build_amazon(settings(spapi_sandbox=True,
-                                       spapi_endpoint="http://127.0.0.1:9/"), http).client
+        client = build_amazon(
+            settings(spapi_sandbox=True, spapi_endpoint="http://127.0.0.1:9/"), http
+        ).client
         assert client.base_url(Region.NA) == "http://127.0.0.1:9"
 
     async def test_roles_from_settings(self, http: httpx.AsyncClient) -> None:

@@ -4,13 +4,13 @@ else's UPDATE, DELETE and TRUNCATE; only `audit_apply_retention` deletes."""
 from __future__ import annotations
 
 import uuid
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import Iterator
 
 import asyncpg
 import pytest
 
 from tests.audit.support import migrated_database
-from tests.support.db import ADMIN_DSN
+from tests.conftest import APP_LOGIN_ROLE, app_role_url
 
 
 @pytest.fixture(scope="module")
@@ -26,21 +26,19 @@ def _dsn(url: str, user: str | None = None) -> str:
 
 
 @pytest.fixture
-async def app_role(db: str) -> AsyncIterator[str]:
-    """A throwaway login role set up as the application role (roles are cluster-wide)."""
-    role = f"minthub_t_{uuid.uuid4().hex[:10]}"
-    admin = await asyncpg.connect(ADMIN_DSN)
-    await admin.execute(f'CREATE ROLE "{role}" LOGIN')
-    owner = await asyncpg.connect(_dsn(db))
-    await owner.execute(f'GRANT USAGE ON SCHEMA public TO "{role}"')
-    await owner.execute("SELECT audit_grant_app_role($1)", role)
-    try:
-        yield role
-    finally:
-        await owner.execute(f'DROP OWNED BY "{role}"')
-        await owner.close()
-        await admin.execute(f'DROP ROLE "{role}"')
-        await admin.close()
+def app_role(db: str) -> str:
+    """The application's real login role (a member of `minthub_app`, owner of nothing): the
+    privileges under test are the ones the migrations gave the role the app runs as."""
+    app_role_url(db)  # creates the login role (cluster-wide) when missing
+    return APP_LOGIN_ROLE
+
+
+async def _connect_as_app(db: str, role: str, store: uuid.UUID) -> asyncpg.Connection:
+    """Connect as the app role acting for `store`, as the app does in each transaction, so
+    row-level security lets its rows through and the privileges are what is tested."""
+    conn = await asyncpg.connect(_dsn(db, role))
+    await conn.execute("SELECT set_config('minthub.store_ids', $1, false)", str(store))
+    return conn
 
 
 INSERT = (
@@ -51,7 +49,7 @@ INSERT = (
 
 async def test_app_role_can_insert_and_read_only(db: str, app_role: str) -> None:
     store = uuid.uuid4()
-    conn = await asyncpg.connect(_dsn(db, app_role))
+    conn = await _connect_as_app(db, app_role, store)
     try:
         assert await conn.fetchval(INSERT, store) == 1
         assert await conn.fetchval(INSERT, store) == 2
@@ -74,7 +72,7 @@ async def test_app_role_can_insert_and_read_only(db: str, app_role: str) -> None
 
 async def test_the_app_cannot_choose_its_place_in_the_chain(db: str, app_role: str) -> None:
     store = uuid.uuid4()
-    conn = await asyncpg.connect(_dsn(db, app_role))
+    conn = await _connect_as_app(db, app_role, store)
     try:
         seq = await conn.fetchval(
             "INSERT INTO audit_events (occurred_at, actor_type, store_id, action, reason,"

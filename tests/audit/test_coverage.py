@@ -13,11 +13,12 @@ from sqlalchemy import select
 from minthub_api.audit.integrity import signing_keys, verify
 from minthub_api.audit.models import AuditEvent
 from minthub_api.core.settings import Settings
-from tests.conftest import connect_store
+from tests.conftest import OwnerDb, connect_store
 
 
-async def _events(app: FastAPI, store_id: object, action: str) -> list[AuditEvent]:
-    async with app.state.sessionmaker() as session:
+async def _events(owner_db: OwnerDb, store_id: object, action: str) -> list[AuditEvent]:
+    # As the tables' owner: the app role's sessions see no store without a principal (RLS).
+    async with owner_db() as session:
         rows = await session.scalars(
             select(AuditEvent)
             .where(AuditEvent.store_id == uuid.UUID(str(store_id)), AuditEvent.action == action)
@@ -27,7 +28,7 @@ async def _events(app: FastAPI, store_id: object, action: str) -> list[AuditEven
 
 
 async def test_simulator_call_count_equals_spapi_audit_events(
-    app: FastAPI, user_client: httpx.AsyncClient, sim_http: httpx.AsyncClient
+    owner_db: OwnerDb, user_client: httpx.AsyncClient, sim_http: httpx.AsyncClient
 ) -> None:
     store = await connect_store(user_client, sim_http)
     spid, sid = store["selling_partner_id"], store["id"]
@@ -52,7 +53,7 @@ async def test_simulator_call_count_equals_spapi_audit_events(
 
     seen = (await sim_http.get("/_sim/calls")).json()["spapi"][spid]
     simulator = {op: c["calls"] for op, c in seen.items()}
-    events = await _events(app, sid, "spapi_call")
+    events = await _events(owner_db, sid, "spapi_call")
     audited = Counter(e.operation for e in events)
     assert dict(audited) == simulator
     total = sum(simulator.values())
@@ -71,12 +72,12 @@ async def test_simulator_call_count_equals_spapi_audit_events(
     ]
     assert all(e.details["marketplace_ids"] == ["ATVPDKIKX0DER"] for e in inventory_ok)
     assert sum(e.details["records"] for e in inventory_ok) == 120  # the simulated catalogue
-    reads = await _events(app, sid, "store_data_read")
+    reads = await _events(owner_db, sid, "store_data_read")
     assert sum(e.details["rows"] for e in reads if e.details["endpoint"] == "inventory") == 120
 
 
 async def test_token_refresh_failure_is_audited(
-    app: FastAPI, user_client: httpx.AsyncClient, sim_http: httpx.AsyncClient
+    app: FastAPI, owner_db: OwnerDb, user_client: httpx.AsyncClient, sim_http: httpx.AsyncClient
 ) -> None:
     store = await connect_store(user_client, sim_http)
     spid, sid = store["selling_partner_id"], store["id"]
@@ -85,16 +86,19 @@ async def test_token_refresh_failure_is_audited(
     app.state.amazon.token_cache.evict(str(sid))
     r = await user_client.get(f"/api/v1/stores/{sid}/inventory")
     assert r.status_code == 409 and r.json()["code"] == "store_revoked"
-    [failure] = await _events(app, sid, "token_refresh_failed")
+    [failure] = await _events(owner_db, sid, "token_refresh_failed")
     assert failure.details["error"] == "LwaInvalidGrant"
     assert failure.details["lwa_error"] == "invalid_grant"
     assert failure.reason == "user_view"
-    [revoked] = await _events(app, sid, "store_revoked")
+    [revoked] = await _events(owner_db, sid, "store_revoked")
     assert revoked.details["cause"] == "lwa_invalid_grant" and revoked.seq > failure.seq
 
 
 async def test_concurrent_requests_for_one_store_keep_its_chain_intact(
-    app: FastAPI, settings: Settings, user_client: httpx.AsyncClient, sim_http: httpx.AsyncClient
+    owner_db: OwnerDb,
+    settings: Settings,
+    user_client: httpx.AsyncClient,
+    sim_http: httpx.AsyncClient,
 ) -> None:
     store = await connect_store(user_client, sim_http)
     sid = uuid.UUID(str(store["id"]))
@@ -103,7 +107,7 @@ async def test_concurrent_requests_for_one_store_keep_its_chain_intact(
         *(user_client.get(f"/api/v1/stores/{sid}/orders?limit=5") for _ in range(4)),
     )
     assert all(r.status_code == 200 for r in answers), [r.text for r in answers]
-    async with app.state.sessionmaker() as session:
+    async with owner_db() as session:
         [report] = await verify(session, signing_keys(settings), store_id=sid, only_store=True)
         seqs = (
             await session.scalars(

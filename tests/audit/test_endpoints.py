@@ -6,8 +6,6 @@ import csv
 import io
 import json
 import uuid
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from datetime import UTC, datetime, timedelta
 
 import httpx
@@ -15,22 +13,7 @@ from fastapi import FastAPI
 from sqlalchemy import select
 
 from minthub_api.audit.models import AuditEvent
-from tests.conftest import TEST_PASSWORD, connect_store, signed_in_client
-
-
-@asynccontextmanager
-async def admin_client(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
-    from minthub_api.auth import service as auth_service
-
-    email = f"admin-{uuid.uuid4().hex[:10]}@example.com"
-    async with app.state.sessionmaker() as session, session.begin():
-        await auth_service.create_user(session, email=email, password=TEST_PASSWORD, is_admin=True)
-    async with httpx.AsyncClient(
-        transport=httpx.ASGITransport(app=app), base_url="http://testserver"
-    ) as c:
-        r = await c.post("/api/v1/auth/login", json={"email": email, "password": TEST_PASSWORD})
-        assert r.status_code == 200, r.text
-        yield c
+from tests.conftest import OwnerDb, connect_store, signed_in_client
 
 
 async def _all_pages(client: httpx.AsyncClient, url: str, **params: str | int) -> list[dict]:  # type: ignore[type-arg]
@@ -100,7 +83,7 @@ async def test_users_see_their_stores_and_admins_every_store(
         assert {e["store_id"] for e in seen} == {a["id"]}
         r = await alice.get("/api/v1/audit-events", params={"store_id": str(b["id"])})
         assert r.status_code == 404 and r.json()["code"] == "store_not_found"
-        async with admin_client(app) as admin:
+        async with signed_in_client(app, admin=True) as admin:
             one = await _all_pages(admin, "/api/v1/audit-events", store_id=str(b["id"]))
             assert one and {e["store_id"] for e in one} == {b["id"]}
             page = (await admin.get("/api/v1/audit-events", params={"limit": 500})).json()
@@ -110,7 +93,7 @@ async def test_users_see_their_stores_and_admins_every_store(
 
 
 async def test_exports_stream_csv_and_json_lines_and_are_audited(
-    app: FastAPI, user_client: httpx.AsyncClient, sim_http: httpx.AsyncClient
+    owner_db: OwnerDb, user_client: httpx.AsyncClient, sim_http: httpx.AsyncClient
 ) -> None:
     store = await connect_store(user_client, sim_http)
     base = f"/api/v1/stores/{store['id']}/audit-events"
@@ -134,7 +117,7 @@ async def test_exports_stream_csv_and_json_lines_and_are_audited(
     assert rows[-1]["action"] == "audit_exported"
     assert json.loads(rows[-1]["details"])["format"] == "jsonl"
 
-    async with app.state.sessionmaker() as session:
+    async with owner_db() as session:  # the owner sees every row (no RLS principal needed)
         exports = (
             await session.scalars(
                 select(AuditEvent).where(

@@ -24,7 +24,7 @@ from sqlalchemy import Text, cast, select
 from minthub_api.audit.models import AuditEvent
 from minthub_api.core.logging import configure_logging
 from minthub_api.core.settings import Settings
-from tests.conftest import approve_consent, new_selling_partner_id
+from tests.conftest import OwnerDb, approve_consent, new_selling_partner_id
 
 REFRESH = "Atzr|IwEBIJ" + "q" * 60
 ACCESS = "Atza|IwEBIA" + "z" * 60
@@ -103,7 +103,7 @@ def test_stdlib_and_uvicorn_paths(logs: io.StringIO, settings: Settings, name: s
 
 
 async def test_a_real_connect_and_reads_leave_no_secret_in_logs_or_events(
-    app: FastAPI,
+    owner_db: OwnerDb,
     logs: io.StringIO,
     settings: Settings,
     user_client: httpx.AsyncClient,
@@ -127,7 +127,8 @@ async def test_a_real_connect_and_reads_leave_no_secret_in_logs_or_events(
     assert "http.request" in text
     assert code not in text and state not in text
     assert_clean(text, settings)
-    async with app.state.sessionmaker() as session:
+    # As the tables' owner: under RLS the app role would see none of the store's events.
+    async with owner_db() as session:
         stored = (
             await session.scalars(
                 select(cast(AuditEvent.details, Text)).where(
@@ -144,14 +145,18 @@ async def test_a_real_connect_and_reads_leave_no_secret_in_logs_or_events(
 async def test_event_details_are_scrubbed_on_record(app: FastAPI, settings: Settings) -> None:
     from minthub_api.audit import service as audit
     from minthub_api.audit.actions import AuditAction, AuditReason
+    from minthub_api.core.rls import act_for_store
 
+    store_id = uuid.uuid4()
     async with app.state.sessionmaker() as session, session.begin():
+        # As the app's background work does: act for the one store the event belongs to.
+        await act_for_store(session, store_id, "test.audit_hygiene")
         event = audit.record(
             session,
             audit.SYSTEM,
             AuditAction.store_data_read,
             reason=AuditReason.user_view,
-            store_id=uuid.uuid4(),
+            store_id=store_id,
             details={"refresh_token": REFRESH, "note": f"mail {EMAIL} code={CODE}", "rows": 3},
         )
         await session.flush()

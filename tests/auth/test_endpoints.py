@@ -4,7 +4,7 @@ from sqlalchemy import select
 
 from minthub_api.audit.models import AuditEvent
 from minthub_api.auth.models import UserSession
-from tests.conftest import TEST_PASSWORD, create_user
+from tests.conftest import TEST_PASSWORD, OwnerDb, create_user, login
 
 
 class TestLogin:
@@ -23,17 +23,17 @@ class TestLogin:
         assert me.status_code == 200 and me.json()["email"] == email
 
     async def test_session_token_is_stored_hashed(
-        self, app: FastAPI, client: httpx.AsyncClient
+        self, owner_db: OwnerDb, app: FastAPI, client: httpx.AsyncClient
     ) -> None:
         email = await create_user(app)
         await client.post("/api/v1/auth/login", json={"email": email, "password": TEST_PASSWORD})
         token = client.cookies["minthub_session"]
-        async with app.state.sessionmaker() as session:
+        async with owner_db() as session:
             hashes = (await session.scalars(select(UserSession.token_hash))).all()
         assert all(token.encode() not in h for h in hashes)
 
     async def test_wrong_password_is_a_problem_document_and_audited(
-        self, app: FastAPI, client: httpx.AsyncClient
+        self, owner_db: OwnerDb, app: FastAPI, client: httpx.AsyncClient
     ) -> None:
         email = await create_user(app)
         r = await client.post(
@@ -42,7 +42,7 @@ class TestLogin:
         assert r.status_code == 401
         assert r.headers["content-type"].startswith("application/problem+json")
         assert r.json()["code"] == "invalid_credentials"
-        async with app.state.sessionmaker() as session:
+        async with owner_db() as session:
             failed = await session.scalars(
                 select(AuditEvent).where(AuditEvent.action == "user_sign_in_failed")
             )
@@ -66,7 +66,7 @@ class TestLogout:
         self, app: FastAPI, client: httpx.AsyncClient
     ) -> None:
         email = await create_user(app)
-        await client.post("/api/v1/auth/login", json={"email": email, "password": TEST_PASSWORD})
+        await login(client, email)
         token = client.cookies["minthub_session"]
         assert (await client.post("/api/v1/auth/logout")).status_code == 204
         # Replaying the old cookie must fail: the session is revoked, not just forgotten.

@@ -13,6 +13,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from tests.conftest import app_role_url
 from tests.support.db import temporary_database
 from tests.support.servers import free_port
 
@@ -47,7 +48,11 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
     ):
         env = {
             **os.environ,
-            "MINTHUB_DATABASE_URL": db_url,
+            # Two roles, as in production: the API under row-level security, migrations as owner.
+            "MINTHUB_DATABASE_URL": app_role_url(db_url),
+            "MINTHUB_MIGRATION_DATABASE_URL": db_url,
+            # As in `minthub-api demo` (README): password-only sign-in for the walkthrough.
+            "MINTHUB_REQUIRE_MFA": "false",
             "MINTHUB_PUBLIC_URL": f"http://127.0.0.1:{api_port}",
             "MINTHUB_LWA_CLIENT_ID": "amzn1.application-oa2-client.minthubdemo",
             "MINTHUB_LWA_CLIENT_SECRET": "minthub-demo-secret",
@@ -101,7 +106,7 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
                 "api_log": str(logs / "api.log"),
                 "api2_log": str(logs / "api2.log"),
                 "api_tmp": str(api_tmp),
-                "database_url": db_url,
+                "database_url": db_url,  # the owner's: pg_dump reads everything
             }
         finally:
             for p in procs:

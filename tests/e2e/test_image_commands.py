@@ -19,6 +19,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from tests.conftest import app_role_url
 from tests.support.db import temporary_database
 from tests.support.servers import free_port
 
@@ -63,7 +64,9 @@ def test_image_commands_from_a_clean_venv(tmp_path: Path) -> None:
             "HOME": str(tmp_path),
             "MINTHUB_ENVIRONMENT": "production",
             "MINTHUB_MIGRATIONS_DIR": str(app_dir / "migrations"),
-            "MINTHUB_DATABASE_URL": db_url,
+            # Production refuses a role that bypasses row-level security: the app role.
+            "MINTHUB_DATABASE_URL": app_role_url(db_url),
+            "MINTHUB_MIGRATION_DATABASE_URL": db_url,
             "MINTHUB_PUBLIC_URL": "https://ops.example.com",
             "MINTHUB_LWA_CLIENT_ID": "amzn1.application-oa2-client.image",
             "MINTHUB_LWA_CLIENT_SECRET": "amzn1.oa2-cs.v1.imagetestsecret",

@@ -50,6 +50,8 @@ def test_full_life_leaves_no_secret_in_clear(stack: dict[str, str]) -> None:
             ).status_code
             == 200
         )
+        # Cookie-authenticated writes echo the CSRF cookie, as the web app does.
+        api.headers["X-CSRF-Token"] = api.cookies["minthub_csrf"]
         # Connect, read, force a refresh, renew, disconnect.
         store = connect(api, sim, "A1SCANSELLER01")
         assert api.get(f"/api/v1/stores/{store}/inventory").status_code == 200
@@ -67,6 +69,7 @@ def test_full_life_leaves_no_secret_in_clear(stack: dict[str, str]) -> None:
         assert api.get(f"/api/v1/stores/{store}/inventory").status_code == 200
         # The second API process has served this store too, so it holds an access token.
         api2.cookies = api.cookies
+        api2.headers["X-CSRF-Token"] = api.cookies["minthub_csrf"]
         assert api2.get(f"/api/v1/stores/{store}/inventory").status_code == 200
         before = sim_calls(sim, "A1SCANSELLER01")
         assert api.delete(f"/api/v1/stores/{store}/authorization").status_code == 200

@@ -3,10 +3,11 @@ from fastapi import FastAPI
 from sqlalchemy import func, select
 
 from minthub_api.audit.models import AuditEvent
-from tests.conftest import RunningSimulator, connect_store
+from tests.conftest import OwnerDb, RunningSimulator, connect_store
 
 
 async def test_lists_all_inventory_across_pages(
+    owner_db: OwnerDb,
     app: FastAPI,
     user_client: httpx.AsyncClient,
     sim_http: httpx.AsyncClient,
@@ -48,7 +49,7 @@ async def test_lists_all_inventory_across_pages(
     ):
         assert field in first
     assert any(not str(r["product_name"]).isascii() for r in rows)
-    async with app.state.sessionmaker() as session:
+    async with owner_db() as session:
         calls = await session.scalar(
             select(func.count())
             .select_from(AuditEvent)

@@ -26,13 +26,19 @@ CLIENT = {
 }
 APP_ID = "amzn1.sp.solution.minthub-demo"
 US = "ATVPDKIKX0DER"
-MODELS = {"getInventorySummaries": "fbaInventory.json", "searchOrders": "orders_2026-01-01.json",
-          "getOrder": "orders_2026-01-01.json",
-          "getMarketplaceParticipations": "sellers.json", "getOrderMetrics": "sales.json",
-          "getListingsItem": "listingsItems_2021-08-01.json",
-          "searchListingsItems": "listingsItems_2021-08-01.json",
-          **{op: "reports_2021-06-30.json" for op in (
-              "createReport", "getReports", "getReport", "cancelReport", "getReportDocument")}}
+MODELS = {
+    "getInventorySummaries": "fbaInventory.json",
+    "searchOrders": "orders_2026-01-01.json",
+    "getOrder": "orders_2026-01-01.json",
+    "getMarketplaceParticipations": "sellers.json",
+    "getOrderMetrics": "sales.json",
+    "getListingsItem": "listingsItems_2021-08-01.json",
+    "searchListingsItems": "listingsItems_2021-08-01.json",
+    **{
+        op: "reports_2021-06-30.json"
+        for op in ("createReport", "getReports", "getReport", "cancelReport", "getReportDocument")
+    },
+}
 
 
 class Clock:
@@ -96,10 +102,18 @@ class Sim:
         self.tokens[seller] = body["access_token"]
         return body
 
-    async def spapi(self, operation: str, path: str, params: Mapping[str, str] | None = None,
-                    *, seller: str = "A1MINTHUB00007", token: str | None = None,
-                    valid_request: bool = True, method: str = "GET",
-                    json: Any = None) -> httpx.Response:
+    async def spapi(
+        self,
+        operation: str,
+        path: str,
+        params: Mapping[str, str] | None = None,
+        *,
+        seller: str = "A1MINTHUB00007",
+        token: str | None = None,
+        valid_request: bool = True,
+        method: str = "GET",
+        json: Any = None,
+    ) -> httpx.Response:
         params = dict(params or {})
         model = MODELS[operation]
         if valid_request:
@@ -108,8 +122,9 @@ class Sim:
         access = token if token is not None else self.tokens.get(seller)
         if access:
             headers["x-amz-access-token"] = access
-        response = await self.client.request(method, path, params=params, headers=headers,
-                                             json=json)
+        response = await self.client.request(
+            method, path, params=params, headers=headers, json=json
+        )
         assert "x-amzn-RequestId" in response.headers
         body = response.json() if response.content else None
         validate_response(operation, response.status_code, body, model=model)

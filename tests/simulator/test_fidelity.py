@@ -144,22 +144,24 @@ def _declared(operation: str) -> dict[str, dict[str, Any]]:
     return {p["name"]: p for p in op.get("parameters", []) if p["in"] == "query"}
 
 
-@pytest.mark.parametrize(("operation", "params"), [
-    ("getInventorySummaries", inventory.PARAMS),
-    ("searchOrders", orders.SEARCH_PARAMS),
-    ("getOrder", orders.GET_PARAMS),
-    ("getMarketplaceParticipations", ()),
-    ("getOrderMetrics", sales.PARAMS),
-    ("getListingsItem", listings.GET_PARAMS),
-    ("searchListingsItems", listings.SEARCH_PARAMS),
-    ("getReports", reports.GET_REPORTS_PARAMS),
-    ("getReport", ()),
-    ("cancelReport", ()),
-    ("getReportDocument", reports.DOCUMENT_PARAMS),
-    ("createReport", ()),
-])
-def test_simulator_parameters_match_the_model(operation: str,
-                                              params: tuple[Param, ...]) -> None:
+@pytest.mark.parametrize(
+    ("operation", "params"),
+    [
+        ("getInventorySummaries", inventory.PARAMS),
+        ("searchOrders", orders.SEARCH_PARAMS),
+        ("getOrder", orders.GET_PARAMS),
+        ("getMarketplaceParticipations", ()),
+        ("getOrderMetrics", sales.PARAMS),
+        ("getListingsItem", listings.GET_PARAMS),
+        ("searchListingsItems", listings.SEARCH_PARAMS),
+        ("getReports", reports.GET_REPORTS_PARAMS),
+        ("getReport", ()),
+        ("cancelReport", ()),
+        ("getReportDocument", reports.DOCUMENT_PARAMS),
+        ("createReport", ()),
+    ],
+)
+def test_simulator_parameters_match_the_model(operation: str, params: tuple[Param, ...]) -> None:
     declared = _declared(operation)
     assert {p.name for p in params} == set(declared)
     for p in params:

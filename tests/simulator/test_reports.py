@@ -36,8 +36,9 @@ async def finished(sim: Sim, report_id: str) -> dict[str, Any]:
 
 
 async def document(sim: Sim, doc_id: str, **query: str) -> dict[str, Any]:
-    body: dict[str, Any] = (await sim.spapi(
-        "getReportDocument", f"/reports/2021-06-30/documents/{doc_id}", query)).json()
+    body: dict[str, Any] = (
+        await sim.spapi("getReportDocument", f"/reports/2021-06-30/documents/{doc_id}", query)
+    ).json()
     return body
 
 
@@ -63,49 +64,85 @@ class TestLifecycle:
 
     async def test_no_data_is_cancelled_and_unknown_type_fatal(self, connected: Sim) -> None:
         long_ago = (connected.now() - timedelta(days=400)).strftime("%Y-%m-%dT%H:%M:%SZ")
-        empty = await create(connected, "GET_FLAT_FILE_ALL_ORDERS_DATA_BY_LAST_UPDATE_GENERAL",
-                             dataStartTime=long_ago, dataEndTime=long_ago)
+        empty = await create(
+            connected,
+            "GET_FLAT_FILE_ALL_ORDERS_DATA_BY_LAST_UPDATE_GENERAL",
+            dataStartTime=long_ago,
+            dataEndTime=long_ago,
+        )
         unknown = await create(connected, "GET_V2_SELLER_PERFORMANCE_REPORT")
         assert (await finished(connected, empty))["processingStatus"] == "CANCELLED"
         assert (await report(connected, unknown))["processingStatus"] == "FATAL"
 
     async def test_fatal_fault(self, connected: Sim) -> None:
-        await connected.client.post("/_sim/faults", json={"operation": "createReport",
-                                                          "kind": "fatal_report"})
+        await connected.client.post(
+            "/_sim/faults", json={"operation": "createReport", "kind": "fatal_report"}
+        )
         report_id = await create(connected, "GET_MERCHANT_LISTINGS_ALL_DATA")
         assert (await finished(connected, report_id))["processingStatus"] == "FATAL"
 
     async def test_restricted_type_is_refused(self, connected: Sim) -> None:
-        response = await connected.spapi("createReport", REPORTS, method="POST", json={
-            "reportType": "GET_FLAT_FILE_ACTIONABLE_ORDER_DATA_SHIPPING",
-            "marketplaceIds": [US]})
+        response = await connected.spapi(
+            "createReport",
+            REPORTS,
+            method="POST",
+            json={
+                "reportType": "GET_FLAT_FILE_ACTIONABLE_ORDER_DATA_SHIPPING",
+                "marketplaceIds": [US],
+            },
+        )
         assert response.status_code == 403
 
     async def test_get_reports_pages_with_next_token_alone(self, connected: Sim) -> None:
         for _ in range(3):
             await create(connected, "GET_MERCHANT_LISTINGS_ALL_DATA")
-        first = (await connected.spapi("getReports", REPORTS, {
-            "reportTypes": "GET_MERCHANT_LISTINGS_ALL_DATA", "pageSize": "2"})).json()
+        first = (
+            await connected.spapi(
+                "getReports",
+                REPORTS,
+                {"reportTypes": "GET_MERCHANT_LISTINGS_ALL_DATA", "pageSize": "2"},
+            )
+        ).json()
         assert len(first["reports"]) == 2
-        second = (await connected.spapi("getReports", REPORTS,
-                                        {"nextToken": first["nextToken"]})).json()
+        second = (
+            await connected.spapi("getReports", REPORTS, {"nextToken": first["nextToken"]})
+        ).json()
         assert len(second["reports"]) == 1 and "nextToken" not in second
-        mixed = await connected.spapi("getReports", REPORTS, {
-            "nextToken": first["nextToken"], "pageSize": "2"})
+        mixed = await connected.spapi(
+            "getReports", REPORTS, {"nextToken": first["nextToken"], "pageSize": "2"}
+        )
         assert mixed.status_code == 400
 
 
 class TestDocuments:
-    @pytest.mark.parametrize(("report_type", "marketplace", "charset", "codec", "column"), [
-        ("GET_MERCHANT_LISTINGS_ALL_DATA", US, "Cp1252", "cp1252", "seller-sku"),
-        ("GET_FBA_MYI_UNSUPPRESSED_INVENTORY_DATA", US, "ISO-8859-1", "latin-1",
-         "afn-total-quantity"),
-        ("GET_FLAT_FILE_ALL_ORDERS_DATA_BY_LAST_UPDATE_GENERAL", US, "UTF-8", "utf-8",
-         "amazon-order-id"),
-        ("GET_MERCHANT_LISTINGS_ALL_DATA", JP, "windows-31j", "cp932", "item-name"),
-    ])
+    @pytest.mark.parametrize(
+        ("report_type", "marketplace", "charset", "codec", "column"),
+        [
+            ("GET_MERCHANT_LISTINGS_ALL_DATA", US, "Cp1252", "cp1252", "seller-sku"),
+            (
+                "GET_FBA_MYI_UNSUPPRESSED_INVENTORY_DATA",
+                US,
+                "ISO-8859-1",
+                "latin-1",
+                "afn-total-quantity",
+            ),
+            (
+                "GET_FLAT_FILE_ALL_ORDERS_DATA_BY_LAST_UPDATE_GENERAL",
+                US,
+                "UTF-8",
+                "utf-8",
+                "amazon-order-id",
+            ),
+            ("GET_MERCHANT_LISTINGS_ALL_DATA", JP, "windows-31j", "cp932", "item-name"),
+        ],
+    )
     async def test_gzip_document_in_the_charset(
-        self, connected: Sim, report_type: str, marketplace: str, charset: str, codec: str,
+        self,
+        connected: Sim,
+        report_type: str,
+        marketplace: str,
+        charset: str,
+        codec: str,
         column: str,
     ) -> None:
         report_id = await create(connected, report_type, marketplace)
@@ -134,8 +171,9 @@ class TestDocuments:
     async def test_truncated_gzip_fault(self, connected: Sim) -> None:
         report_id = await create(connected, "GET_MERCHANT_LISTINGS_ALL_DATA")
         doc_id = (await finished(connected, report_id))["reportDocumentId"]
-        await connected.client.post("/_sim/faults", json={"operation": "getReportDocument",
-                                                          "kind": "truncated_gzip"})
+        await connected.client.post(
+            "/_sim/faults", json={"operation": "getReportDocument", "kind": "truncated_gzip"}
+        )
         cut = await connected.client.get((await document(connected, doc_id))["url"])
         inflater = zlib.decompressobj(wbits=16 + zlib.MAX_WBITS)
         inflater.decompress(cut.content)
@@ -154,16 +192,34 @@ class TestDocuments:
 
 async def test_every_error_kind_of_the_new_operations_matches_the_models(connected: Sim) -> None:
     """403/400/429/500/503 bodies validate against each model (inside Sim.spapi)."""
-    interval = (f"{(connected.now() - timedelta(days=2)).strftime('%Y-%m-%dT00:00:00Z')}--"
-                f"{(connected.now() - timedelta(days=1)).strftime('%Y-%m-%dT00:00:00Z')}")
+    interval = (
+        f"{(connected.now() - timedelta(days=2)).strftime('%Y-%m-%dT00:00:00Z')}--"
+        f"{(connected.now() - timedelta(days=1)).strftime('%Y-%m-%dT00:00:00Z')}"
+    )
     calls: list[tuple[str, str, dict[str, str], int]] = [
-        ("getOrderMetrics", "/sales/v1/orderMetrics",
-         {"marketplaceIds": US, "interval": interval, "granularity": "Total",
-          "granularityTimeZone": "UTC"}, 15),
-        ("getListingsItem", "/listings/2021-08-01/items/A1MINTHUB00007/MINT%20MUG%20350",
-         {"marketplaceIds": US}, 10),
-        ("searchListingsItems", "/listings/2021-08-01/items/A1MINTHUB00007",
-         {"marketplaceIds": US}, 5),
+        (
+            "getOrderMetrics",
+            "/sales/v1/orderMetrics",
+            {
+                "marketplaceIds": US,
+                "interval": interval,
+                "granularity": "Total",
+                "granularityTimeZone": "UTC",
+            },
+            15,
+        ),
+        (
+            "getListingsItem",
+            "/listings/2021-08-01/items/A1MINTHUB00007/MINT%20MUG%20350",
+            {"marketplaceIds": US},
+            10,
+        ),
+        (
+            "searchListingsItems",
+            "/listings/2021-08-01/items/A1MINTHUB00007",
+            {"marketplaceIds": US},
+            5,
+        ),
         ("getReports", REPORTS, {"reportTypes": "GET_MERCHANT_LISTINGS_ALL_DATA"}, 10),
     ]
     for operation, path, query, burst in calls:
@@ -172,9 +228,11 @@ async def test_every_error_kind_of_the_new_operations_matches_the_models(connect
         bad = await connected.spapi(operation, path, query | {"bogus": "1"}, valid_request=False)
         assert bad.status_code == 400
         for status in (500, 503):
-            await connected.client.post("/_sim/faults", json={
-                "operation": operation, "kind": "status", "status": status})
+            await connected.client.post(
+                "/_sim/faults", json={"operation": operation, "kind": "status", "status": status}
+            )
             assert (await connected.spapi(operation, path, query)).status_code == status
-        statuses = [(await connected.spapi(operation, path, query)).status_code
-                    for _ in range(burst + 1)]
+        statuses = [
+            (await connected.spapi(operation, path, query)).status_code for _ in range(burst + 1)
+        ]
         assert statuses[-1] == 429

@@ -9,6 +9,7 @@ from sqlalchemy import select, text
 from minthub_api.audit.models import AuditEvent
 from minthub_api.stores.models import Store, StoreCredential
 from tests.conftest import (
+    OwnerDb,
     RunningSimulator,
     approve_consent,
     connect_store,
@@ -48,7 +49,11 @@ class TestConnectStart:
 
 class TestCallback:
     async def test_connects_store_with_encrypted_token_and_audit(
-        self, app: FastAPI, user_client: httpx.AsyncClient, sim_http: httpx.AsyncClient
+        self,
+        owner_db: OwnerDb,
+        app: FastAPI,
+        user_client: httpx.AsyncClient,
+        sim_http: httpx.AsyncClient,
     ) -> None:
         spid = new_selling_partner_id()
         store = await connect_store(user_client, sim_http, spid)
@@ -57,7 +62,7 @@ class TestCallback:
         assert store["status"] == "connected"
         assert store["role"] == "owner"
         assert store["marketplace_ids"][0] == "ATVPDKIKX0DER"  # type: ignore[index]
-        async with app.state.sessionmaker() as session:
+        async with owner_db() as session:
             cred = await session.get(StoreCredential, store["id"])
             assert cred is not None
             assert b"Atzr|" not in cred.ciphertext and b"Atzr|" not in cred.wrapped_key
@@ -85,7 +90,7 @@ class TestCallback:
         assert again.status_code == 400 and again.json()["code"] == "invalid_state"
 
     async def test_unknown_state_creates_nothing(
-        self, app: FastAPI, user_client: httpx.AsyncClient
+        self, owner_db: OwnerDb, app: FastAPI, user_client: httpx.AsyncClient
     ) -> None:
         spid = new_selling_partner_id()
         r = await user_client.get(
@@ -93,7 +98,7 @@ class TestCallback:
             params={"state": "forged", "selling_partner_id": spid, "spapi_oauth_code": "x"},
         )
         assert r.status_code == 400 and r.json()["code"] == "invalid_state"
-        async with app.state.sessionmaker() as session:
+        async with owner_db() as session:
             assert (
                 await session.scalars(select(Store).where(Store.selling_partner_id == spid))
             ).first() is None

@@ -8,8 +8,6 @@ import os
 import subprocess
 import sys
 import uuid
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from datetime import timedelta
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
@@ -23,15 +21,17 @@ from minthub_api.core.db import utcnow
 from minthub_api.core.settings import Settings
 from minthub_api.crypto.envelope import LocalKeyProvider, open_sealed, store_associated_data
 from minthub_api.crypto.rotation import rotate
-from minthub_api.main import create_app
+from minthub_api.health.readiness import LwaCredentialCheck
+from minthub_api.stores.lwa import AppLwaClient
 from minthub_api.stores.models import Store, StoreCredential, StoreMembership
 from tests.conftest import (
-    TEST_PASSWORD,
+    OwnerDb,
     RunningSimulator,
+    approve_consent,
     connect_store,
-    create_user,
     make_settings,
     new_selling_partner_id,
+    signed_in_client,
 )
 
 BIN = Path(sys.executable).parent / "minthub-api"
@@ -49,7 +49,7 @@ async def sim_calls(sim_http: httpx.AsyncClient, spid: str) -> int:
 
 class TestAppstoreFlow:
     async def test_appstore_initiated_connection(
-        self, app: FastAPI, user_client: httpx.AsyncClient, sim_http: httpx.AsyncClient
+        self, owner_db: OwnerDb, user_client: httpx.AsyncClient, sim_http: httpx.AsyncClient
     ) -> None:
         spid = new_selling_partner_id()
         # The seller clicks "Authorize now" in the Appstore: Amazon opens our login URI.
@@ -73,7 +73,7 @@ class TestAppstoreFlow:
         store_id = cb.headers["location"].rsplit("/", 1)[1]
         store = (await user_client.get(f"/api/v1/stores/{store_id}")).json()
         assert store["selling_partner_id"] == spid and store["status"] == "connected"
-        async with app.state.sessionmaker() as session:
+        async with owner_db() as session:
             details = (
                 await session.scalars(
                     select(AuditEvent.details).where(
@@ -158,7 +158,7 @@ class TestAppstoreFlow:
 
 class TestRenewalAndLinks:
     async def test_countdown_and_linked_regions(
-        self, app: FastAPI, user_client: httpx.AsyncClient, sim_http: httpx.AsyncClient
+        self, owner_db: OwnerDb, user_client: httpx.AsyncClient, sim_http: httpx.AsyncClient
     ) -> None:
         spid = new_selling_partner_id()
         na = await connect_store(user_client, sim_http, spid, region="na")
@@ -166,7 +166,7 @@ class TestRenewalAndLinks:
         assert na["days_until_renewal"] in (364, 365) and na["renewal_due"] is False
         shown = (await user_client.get(f"/api/v1/stores/{na['id']}")).json()
         assert shown["linked_store_ids"] == [eu["id"]]
-        async with app.state.sessionmaker() as session, session.begin():
+        async with owner_db() as session, session.begin():
             row = await session.get(Store, na["id"])
             assert row is not None
             row.authorized_at = utcnow() - timedelta(days=340)
@@ -179,7 +179,7 @@ class TestRenewalAndLinks:
 
 class TestDisconnect:
     async def test_owner_disconnect_stops_all_access_at_once(
-        self, app: FastAPI, user_client: httpx.AsyncClient, sim_http: httpx.AsyncClient
+        self, owner_db: OwnerDb, user_client: httpx.AsyncClient, sim_http: httpx.AsyncClient
     ) -> None:
         store = await connect_store(user_client, sim_http)
         spid = str(store["selling_partner_id"])
@@ -192,27 +192,29 @@ class TestDisconnect:
             refused = await user_client.get(f"/api/v1/stores/{store['id']}/{path}")
             assert refused.status_code == 409 and refused.json()["code"] == "store_revoked"
         assert await sim_calls(sim_http, spid) == before  # not one more call to Amazon
-        async with app.state.sessionmaker() as session:
+        async with owner_db() as session:
             assert await session.get(StoreCredential, store["id"]) is None
         again = await user_client.delete(f"/api/v1/stores/{store['id']}/authorization")
         assert again.status_code == 200  # idempotent
 
     async def test_viewer_cannot_disconnect(
-        self, app: FastAPI, user_client: httpx.AsyncClient, sim_http: httpx.AsyncClient
+        self,
+        app: FastAPI,
+        owner_db: OwnerDb,
+        user_client: httpx.AsyncClient,
+        sim_http: httpx.AsyncClient,
     ) -> None:
         store = await connect_store(user_client, sim_http)
-        email = await create_user(app)
-        async with app.state.sessionmaker() as session, session.begin():
-            from minthub_api.auth.models import User
+        async with signed_in_client(app) as viewer:
+            async with owner_db() as session, session.begin():
+                from minthub_api.auth.models import User
 
-            viewer = (await session.scalars(select(User).where(User.email == email))).one()
-            session.add(StoreMembership(store_id=store["id"], user_id=viewer.id, role="viewer"))
-        async with httpx.AsyncClient(
-            transport=httpx.ASGITransport(app=app), base_url="http://testserver"
-        ) as c:
-            await c.post("/api/v1/auth/login", json={"email": email, "password": TEST_PASSWORD})
-            r = await c.delete(f"/api/v1/stores/{store['id']}/authorization")
-        assert r.status_code == 403 and r.json()["code"] == "forbidden"
+                row = (await session.scalars(select(User).where(User.email == viewer.email))).one()  # type: ignore[attr-defined]
+                session.add(StoreMembership(store_id=store["id"], user_id=row.id, role="viewer"))
+            r = await viewer.delete(f"/api/v1/stores/{store['id']}/authorization")
+        assert r.status_code == 403 and r.json()["code"] == "store_role_forbidden"
+        shown = (await user_client.get(f"/api/v1/stores/{store['id']}")).json()
+        assert shown["status"] == "connected"
 
 
 class TestOperatorCommands:
@@ -237,6 +239,7 @@ class TestOperatorCommands:
     async def test_kek_rotation_rewraps_every_data_key(
         self,
         app: FastAPI,
+        owner_db: OwnerDb,
         settings: Settings,
         user_client: httpx.AsyncClient,
         sim_http: httpx.AsyncClient,
@@ -248,7 +251,7 @@ class TestOperatorCommands:
         result = await rotate(app.state.sessionmaker, keyring)
         assert result.rewrapped >= 1
         assert set(result.key_ids_in_use) == {"local-2"}
-        async with app.state.sessionmaker() as session:
+        async with owner_db() as session:
             cred = await session.get(StoreCredential, store["id"])
             assert cred is not None and cred.key_id == "local-2"
             from minthub_api.crypto.envelope import EncryptedSecret
@@ -265,29 +268,31 @@ class TestOperatorCommands:
         )
 
 
-@asynccontextmanager
-async def running(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
-    async with app.router.lifespan_context(app), httpx.AsyncClient(
-        transport=httpx.ASGITransport(app=app), base_url="http://testserver"
-    ) as c:
-        yield c
-
-
 async def test_lwa_secret_rotation_falls_back_to_the_next_secret(
-    database_url: str, simulator: RunningSimulator, sim_http: httpx.AsyncClient
+    simulator: RunningSimulator, sim_http: httpx.AsyncClient
 ) -> None:
-    settings = make_settings(
-        database_url,
-        simulator,
-        lwa_client_secret="expired-old-secret",
-        lwa_client_secret_next=simulator.config.client_secret,
+    """The current secret was rotated away (invalid_client): the next one is tried and kept."""
+    redirect = "http://testserver/api/v1/oauth/amazon/callback"
+    consent = (
+        f"{simulator.url}/apps/authorize/consent?application_id={simulator.config.application_id}"
+        f"&state=rotation-test&redirect_uri={redirect}&version=beta"
     )
-    app = create_app(settings)
-    async with running(app) as c:
-        email = await create_user(app)
-        await c.post("/api/v1/auth/login", json={"email": email, "password": TEST_PASSWORD})
-        store = await connect_store(c, sim_http)
-        assert store["status"] == "connected"
-        ready = (await c.get("/api/v1/ready")).json()["checks"]["lwa_credentials"]
-        assert ready["ok"] is True and "next client secret" in ready["detail"]
-        assert app.state.amazon.lwa.credential_slot == "next"
+    params = await approve_consent(sim_http, consent, new_selling_partner_id())
+    async with httpx.AsyncClient() as http:
+        lwa = AppLwaClient(
+            http,
+            token_url=f"{simulator.url}/auth/o2/token",
+            client_id=simulator.config.client_id,
+            client_secret="expired-old-secret",
+            next_client_secret=simulator.config.client_secret,
+        )
+        tokens = await lwa.exchange_code(params["spapi_oauth_code"], redirect)
+        assert lwa.credential_slot == "next"
+        assert (await lwa.refresh(tokens.refresh_token)).value.startswith("Atza|")
+        check = await LwaCredentialCheck().check(
+            http,
+            make_settings("postgresql+asyncpg://unused/x", simulator),
+            lwa.client_secret_for_checks(),
+            lwa.credential_slot,
+        )
+    assert check.ok and "next client secret" in str(check.detail)

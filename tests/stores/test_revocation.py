@@ -6,11 +6,11 @@ from sqlalchemy import select
 
 from minthub_api.audit.models import AuditEvent
 from minthub_api.stores.models import Store, StoreCredential
-from tests.conftest import connect_store
+from tests.conftest import OwnerDb, connect_store
 
 
 async def test_seller_revocation_is_detected_and_shreds_the_token(
-    app: FastAPI, user_client: httpx.AsyncClient, sim_http: httpx.AsyncClient
+    owner_db: OwnerDb, app: FastAPI, user_client: httpx.AsyncClient, sim_http: httpx.AsyncClient
 ) -> None:
     store = await connect_store(user_client, sim_http)
     spid = store["selling_partner_id"]
@@ -21,7 +21,7 @@ async def test_seller_revocation_is_detected_and_shreds_the_token(
     assert r.status_code == 409 and r.json()["code"] == "store_revoked"
     again = await user_client.get(f"/api/v1/stores/{store['id']}/orders")
     assert again.status_code == 409 and again.json()["code"] == "store_revoked"
-    async with app.state.sessionmaker() as session:
+    async with owner_db() as session:
         row = await session.get(Store, store["id"])
         assert row is not None and row.status == "revoked" and row.revoked_at is not None
         assert await session.get(StoreCredential, store["id"]) is None
@@ -52,7 +52,7 @@ async def test_expired_access_token_is_refreshed_not_revoked(
 
 
 async def test_amazon_outage_is_a_502_problem_and_keeps_the_audit_trail(
-    app: FastAPI, user_client: httpx.AsyncClient, sim_http: httpx.AsyncClient
+    owner_db: OwnerDb, app: FastAPI, user_client: httpx.AsyncClient, sim_http: httpx.AsyncClient
 ) -> None:
     store = await connect_store(user_client, sim_http)
     fault = {
@@ -68,7 +68,7 @@ async def test_amazon_outage_is_a_502_problem_and_keeps_the_audit_trail(
     finally:
         await sim_http.delete("/_sim/faults")
     assert r.status_code == 502 and r.json()["code"] == "amazon_unavailable"
-    async with app.state.sessionmaker() as session:
+    async with owner_db() as session:
         failed = (
             await session.scalars(
                 select(AuditEvent.status_code).where(

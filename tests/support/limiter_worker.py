@@ -15,8 +15,9 @@ from sqlalchemy.ext.asyncio import create_async_engine
 from minthub_api.amazon.throttle_pg import PostgresRateLimiter
 
 
-async def main(url: str, key: str, count: int, rate: float, burst: int, scale: float,
-               start_at: float) -> None:
+async def main(
+    url: str, key: str, count: int, rate: float, burst: int, scale: float, start_at: float
+) -> None:
     engine = create_async_engine(url, pool_size=2)
     limiter = PostgresRateLimiter(engine, time_scale=scale)
     await asyncio.sleep(max(0.0, start_at - time.time()))

@@ -48,8 +48,7 @@ async def get_listings_item(
     issue_locale: str | None = None,
 ) -> Item:
     """One listing by SKU. Raises SpApiNotFound when the SKU isn't listed there."""
-    path = (f"{BASE_PATH}/{encode_path_segment(api.selling_partner_id)}/"
-            f"{encode_path_segment(sku)}")
+    path = f"{BASE_PATH}/{encode_path_segment(api.selling_partner_id)}/{encode_path_segment(sku)}"
     params = {
         "marketplaceIds": _marketplaces(marketplace_ids),
         "includedData": _included(included_data),
@@ -118,7 +117,10 @@ async def iter_listings_items(
     seen, token = 0, None
     while True:
         page = await search_listings_items_page(
-            api, marketplace_ids=marketplace_ids, page_token=token, **filters  # type: ignore[arg-type]
+            api,
+            marketplace_ids=marketplace_ids,
+            page_token=token,
+            **filters,  # type: ignore[arg-type]
         )
         seen += len(page.items)
         yield page

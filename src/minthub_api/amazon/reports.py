@@ -222,7 +222,8 @@ async def stream_report_document(
             if response.status_code != 200:
                 raise ReportDocumentError(
                     f"report document download failed with HTTP {response.status_code}",
-                    report_document_id=doc.report_document_id)
+                    report_document_id=doc.report_document_id,
+                )
             async for text in _decode(response, doc, default_charset, chunk_size):
                 yield text
             return
@@ -236,7 +237,8 @@ async def _decode(
     decoder = codecs.getincrementaldecoder(codec)(errors="strict")
     # httpx already undid a `Content-Encoding: gzip` (enableContentEncodingUrlHeader=true).
     gzipped = (doc.compression_algorithm or "").upper() == "GZIP" and (
-        "gzip" not in response.headers.get("content-encoding", "").lower())
+        "gzip" not in response.headers.get("content-encoding", "").lower()
+    )
     inflater = zlib.decompressobj(wbits=16 + zlib.MAX_WBITS) if gzipped else None
     doc_id = doc.report_document_id
     try:
@@ -248,25 +250,32 @@ async def _decode(
         if inflater is not None:
             tail = inflater.flush()
             if not inflater.eof:
-                raise ReportDocumentError("report document gzip stream is truncated",
-                                          report_document_id=doc_id)
+                raise ReportDocumentError(
+                    "report document gzip stream is truncated", report_document_id=doc_id
+                )
             tail_text = decoder.decode(tail, final=True)
         else:
             tail_text = decoder.decode(b"", final=True)
         if tail_text:
             yield tail_text
     except zlib.error as exc:
-        raise ReportDocumentError(f"report document is not valid gzip ({exc})",
-                                  report_document_id=doc_id) from None
+        raise ReportDocumentError(
+            f"report document is not valid gzip ({exc})", report_document_id=doc_id
+        ) from None
     except UnicodeDecodeError as exc:
         raise ReportDocumentError(
             f"report document is not valid {charset or default_charset} ({exc.reason})",
-            report_document_id=doc_id) from None
+            report_document_id=doc_id,
+        ) from None
 
 
 async def iter_report_rows(
-    api: StoreApi, link: DocumentLink | str, *, default_charset: str = "utf-8",
-    chunk_size: int = CHUNK_SIZE, clock: Callable[[], float] = time.monotonic,
+    api: StoreApi,
+    link: DocumentLink | str,
+    *,
+    default_charset: str = "utf-8",
+    chunk_size: int = CHUNK_SIZE,
+    clock: Callable[[], float] = time.monotonic,
 ) -> AsyncIterator[dict[str, str]]:
     """Rows of a tab-separated flat-file report as {header: value}, streamed.
 
@@ -275,8 +284,9 @@ async def iter_report_rows(
     """
     header: list[str] | None = None
     pending = ""
-    async for text in stream_report_document(api, link, default_charset=default_charset,
-                                             chunk_size=chunk_size, clock=clock):
+    async for text in stream_report_document(
+        api, link, default_charset=default_charset, chunk_size=chunk_size, clock=clock
+    ):
         pending += text
         *lines, pending = pending.split("\n")
         for line in lines:

@@ -32,8 +32,11 @@ class SpApiRole(StrEnum):
 
 # The first version's planned roles (default of MINTHUB_SPAPI_ROLES).
 DEFAULT_ROLES: frozenset[SpApiRole] = frozenset(
-    {SpApiRole.product_listing, SpApiRole.inventory_and_order_tracking,
-     SpApiRole.amazon_fulfillment}
+    {
+        SpApiRole.product_listing,
+        SpApiRole.inventory_and_order_tracking,
+        SpApiRole.amazon_fulfillment,
+    }
 )
 _ANY_SELLER_ROLE: frozenset[SpApiRole] = frozenset(SpApiRole)
 _R = SpApiRole
@@ -67,21 +70,26 @@ OPERATION_ROLES: dict[str, frozenset[SpApiRole]] = {
 REPORT_TYPE_ROLES: dict[str, frozenset[SpApiRole]] = {
     "GET_FBA_MYI_UNSUPPRESSED_INVENTORY_DATA": frozenset({_R.amazon_fulfillment, _R.pricing}),
     "GET_MERCHANT_LISTINGS_ALL_DATA": frozenset(
-        {_R.product_listing, _R.inventory_and_order_tracking, _R.pricing}),
+        {_R.product_listing, _R.inventory_and_order_tracking, _R.pricing}
+    ),
     "GET_FLAT_FILE_ALL_ORDERS_DATA_BY_LAST_UPDATE_GENERAL": frozenset(
-        {_R.amazon_fulfillment, _R.inventory_and_order_tracking, _R.product_listing,
-         _R.pricing}),
+        {_R.amazon_fulfillment, _R.inventory_and_order_tracking, _R.product_listing, _R.pricing}
+    ),
     "GET_FBA_INVENTORY_PLANNING_DATA": frozenset({_R.amazon_fulfillment}),
 }
 
 # Report types carrying buyer PII (need a Restricted Data Token): never requested (§5.6, §8).
 RESTRICTED_REPORT_TYPES: frozenset[str] = frozenset(
-    {"GET_FLAT_FILE_ACTIONABLE_ORDER_DATA_SHIPPING",
-     "GET_AMAZON_FULFILLED_SHIPMENTS_DATA_INVOICING",
-     "GET_ORDER_REPORT_DATA_INVOICING", "GET_ORDER_REPORT_DATA_TAX",
-     "GET_ORDER_REPORT_DATA_SHIPPING",
-     "GET_FLAT_FILE_ORDER_REPORT_DATA_INVOICING", "GET_FLAT_FILE_ORDER_REPORT_DATA_TAX",
-     "GET_FLAT_FILE_ORDER_REPORT_DATA_SHIPPING"}
+    {
+        "GET_FLAT_FILE_ACTIONABLE_ORDER_DATA_SHIPPING",
+        "GET_AMAZON_FULFILLED_SHIPMENTS_DATA_INVOICING",
+        "GET_ORDER_REPORT_DATA_INVOICING",
+        "GET_ORDER_REPORT_DATA_TAX",
+        "GET_ORDER_REPORT_DATA_SHIPPING",
+        "GET_FLAT_FILE_ORDER_REPORT_DATA_INVOICING",
+        "GET_FLAT_FILE_ORDER_REPORT_DATA_TAX",
+        "GET_FLAT_FILE_ORDER_REPORT_DATA_SHIPPING",
+    }
 )
 
 
@@ -90,8 +98,10 @@ class RoleNotEnabled(AmazonError):
 
     def __init__(self, what: str, required: Iterable[SpApiRole]) -> None:
         needed = sorted(r.value for r in required)
-        super().__init__(f"{what} needs one of the SP-API roles {needed}; "
-                         "add the role to MINTHUB_SPAPI_ROLES once Amazon has granted it")
+        super().__init__(
+            f"{what} needs one of the SP-API roles {needed}; "
+            "add the role to MINTHUB_SPAPI_ROLES once Amazon has granted it"
+        )
         self.what = what
         self.required = needed
 

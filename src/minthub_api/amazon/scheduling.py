@@ -44,8 +44,9 @@ class FairScheduler:
         return sum(len(q) for per in self._waiting.values() for q in per.values())
 
     @asynccontextmanager
-    async def slot(self, store: str, priority: Priority = Priority.background
-                   ) -> AsyncIterator[None]:
+    async def slot(
+        self, store: str, priority: Priority = Priority.background
+    ) -> AsyncIterator[None]:
         await self._acquire(store, priority)
         try:
             yield

@@ -77,10 +77,17 @@ class PostgresRateLimiter:
     async def _reserve(self, key: tuple[str, ...], rate: float, burst: int) -> float:
         """Take (or reserve) one token; returns the seconds to wait before using it."""
         async with self._engine.begin() as conn:
-            row = (await conn.execute(_TAKE, {
-                "key": bucket_key(key), "burst": float(burst), "rate": rate,
-                "scale": self._scale,
-            })).one()
+            row = (
+                await conn.execute(
+                    _TAKE,
+                    {
+                        "key": bucket_key(key),
+                        "burst": float(burst),
+                        "rate": rate,
+                        "scale": self._scale,
+                    },
+                )
+            ).one()
         balance, effective = float(row[0]), float(row[1])
         # Our token is usable once the balance left behind has grown back to the reserve.
         reserve = reserve_tokens(effective, burst, self._margin)

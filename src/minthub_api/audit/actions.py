@@ -37,6 +37,21 @@ class AuditAction(StrEnum):
     mfa_disabled = "mfa_disabled"  # reserved
     mfa_recovery_used = "mfa_recovery_used"  # reserved
     beta_decision_recorded = "beta_decision_recorded"  # reserved: details.feature, decision
+    user_signed_out_everywhere = "user_signed_out_everywhere"
+    user_disabled = "user_disabled"
+    user_mfa_enabled = "user_mfa_enabled"
+    user_mfa_verified = "user_mfa_verified"
+    user_mfa_failed = "user_mfa_failed"
+    user_mfa_reset = "user_mfa_reset"
+    user_recovery_code_used = "user_recovery_code_used"
+    invitation_created = "invitation_created"
+    invitation_accepted = "invitation_accepted"
+    invitation_revoked = "invitation_revoked"
+    store_member_removed = "store_member_removed"
+    store_disconnected = "store_disconnected"
+    beta_request_received = "beta_request_received"
+    beta_request_approved = "beta_request_approved"
+    beta_request_rejected = "beta_request_rejected"
 
 
 class AuditReason(StrEnum):
@@ -50,6 +65,7 @@ class AuditReason(StrEnum):
     operator_action = "operator_action"  # CLI / administrators
     retention = "retention"  # the retention job
     security = "security"  # MFA, API tokens, keys, memberships
+    access_management = "access_management"
 
 
 class ActorType(StrEnum):

@@ -97,13 +97,14 @@ async def list_my_audit_events(
     such as sign-ins included, or one store with `store_id`), anyone else's of the stores they
     are a member of."""
     store_ids = await audit_service.visible_store_ids(session, user, store_id)
-    return await audit_service.list_events(
-        session,
-        filters=replace(filters, store_ids=store_ids),
-        scope=f"audit:user:{user.id}",
-        cursor=cursor,
-        limit=limit,
-    )
+    async with audit_service.review_context(session, user):
+        return await audit_service.list_events(
+            session,
+            filters=replace(filters, store_ids=store_ids),
+            scope=f"audit:user:{user.id}",
+            cursor=cursor,
+            limit=limit,
+        )
 
 
 @router.get(
@@ -123,13 +124,14 @@ async def export_my_audit_events(
     """Export the events of a time range (default: the last 30 days) as CSV or JSON Lines,
     streamed, oldest first. The export is itself an audit event."""
     store_ids = await audit_service.visible_store_ids(session, user, store_id)
-    export = await audit_service.prepare_export(
-        session,
-        actor,
-        filters=_export_range(replace(filters, store_ids=store_ids)),
-        fmt=format,
-        endpoint="audit-events/export",
-    )
+    async with audit_service.review_context(session, user):
+        export = await audit_service.prepare_export(
+            session,
+            actor,
+            filters=_export_range(replace(filters, store_ids=store_ids)),
+            fmt=format,
+            endpoint="audit-events/export",
+        )
     return _export_response(request, export)
 
 

@@ -14,6 +14,7 @@ import io
 import json
 import uuid
 from collections.abc import AsyncIterator
+from contextlib import AbstractAsyncContextManager, nullcontext
 from dataclasses import asdict, dataclass, replace
 from datetime import datetime
 from typing import Any
@@ -29,6 +30,7 @@ from minthub_api.core.db import utcnow
 from minthub_api.core.errors import InvalidCursor, StoreNotFound
 from minthub_api.core.logging import redact_mapping
 from minthub_api.core.pagination import Page, decode_cursor, encode_cursor
+from minthub_api.core.rls import system_context
 from minthub_api.stores.repository import StoreRepository
 
 
@@ -219,7 +221,16 @@ async def stream_export(
     writer = csv.writer(buffer)
     if export.format == ExportFormat.csv:
         writer.writerow(CSV_COLUMNS)
-    async with sessionmaker() as session, session.begin():
+    async with (
+        sessionmaker() as session,
+        session.begin(),
+        system_context(
+            # The request that prepared this export authorized exactly these filters (its store ids,
+            # or every store for an admin); the stream runs after it, in a session of its own.
+            session,
+            "audit.export_stream",
+        ),
+    ):
         chunk: list[str] = []
         async for event in AuditRepository(session).stream(export.filters):
             data = AuditEventRead.model_validate(event).model_dump(mode="json")
@@ -236,6 +247,14 @@ async def stream_export(
         rest = buffer.getvalue() + "".join(chunk)
         if rest:
             yield rest.encode()
+
+
+def review_context(session: AsyncSession, user: User) -> AbstractAsyncContextManager[None]:
+    """An admin reviews across stores (and store-less events): lift store isolation for that
+    read only. Everyone else reads under their own store ids."""
+    if user.is_admin:
+        return system_context(session, "admin.audit_review")
+    return nullcontext()
 
 
 async def visible_store_ids(

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from datetime import datetime
 
 from sqlalchemy import select, update
@@ -18,6 +19,9 @@ class UserRepository:
 
     async def get_by_id(self, user_id: uuid.UUID) -> User | None:
         return await self.session.get(User, user_id)
+
+    async def list(self) -> Sequence[User]:
+        return (await self.session.scalars(select(User).order_by(User.created_at))).all()
 
 
 class SessionRepository:
@@ -39,3 +43,12 @@ class SessionRepository:
             .where(UserSession.token_hash == token_hash, UserSession.revoked_at.is_(None))
             .values(revoked_at=now)
         )
+
+    async def revoke_all_for_user(self, user_id: uuid.UUID, now: datetime) -> int:
+        result = await self.session.execute(
+            update(UserSession)
+            .where(UserSession.user_id == user_id, UserSession.revoked_at.is_(None))
+            .values(revoked_at=now)
+            .returning(UserSession.id)
+        )
+        return len(result.all())

@@ -1,13 +1,16 @@
-"""Users and sign-in sessions."""
+"""Users and sign-in sessions: password policy, throttling, idle and absolute expiry."""
 
 from __future__ import annotations
 
+import uuid
+from dataclasses import dataclass
 from datetime import timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from minthub_api.audit import service as audit
 from minthub_api.audit.actions import ActorType, AuditAction, AuditReason
+from minthub_api.auth import throttle
 from minthub_api.auth.models import User, UserSession
 from minthub_api.auth.repository import SessionRepository, UserRepository
 from minthub_api.auth.security import (
@@ -19,48 +22,102 @@ from minthub_api.auth.security import (
     verify_password,
 )
 from minthub_api.core.db import utcnow
-from minthub_api.core.errors import Conflict, InvalidCredentials
+from minthub_api.core.errors import Conflict, InvalidCredentials, WeakPassword
+from minthub_api.core.settings import Settings
+
+__all__ = ["WeakPassword"]
+
+# last_seen_at is written at most this often (a write per request would be wasteful).
+TOUCH_INTERVAL = timedelta(seconds=60)
 
 
-class WeakPassword(Conflict):
-    status_code = 422
-    code = "weak_password"
-    title = "The password does not meet the policy"
-
-
-async def create_user(
-    session: AsyncSession, *, email: str, password: str, is_admin: bool = False
-) -> User:
-    """Create a user. Raises `WeakPassword` or `Conflict` (email taken). Audits `user_created`."""
-    email = normalize_email(email)
+def check_password_policy(password: str, email: str) -> None:
+    """Raise `WeakPassword` (422) naming every problem of a new password."""
     problems = password_problems(password, email)
     if problems:
         raise WeakPassword("Password " + "; ".join(problems))
+
+
+async def create_user(
+    session: AsyncSession,
+    *,
+    email: str,
+    password: str,
+    is_admin: bool = False,
+    beta_access: bool = False,
+    actor: audit.Actor = audit.SYSTEM,
+) -> User:
+    """Create a user. Raises `WeakPassword` or `Conflict` (email taken). Audits `user_created`."""
+    email = normalize_email(email)
+    check_password_policy(password, email)
     if await UserRepository(session).get_by_email(email):
         raise Conflict("A user with this email already exists")
-    user = User(email=email, password_hash=hash_password(password), is_admin=is_admin)
+    user = User(
+        email=email,
+        password_hash=hash_password(password),
+        is_admin=is_admin,
+        beta_access_at=utcnow() if beta_access else None,
+    )
     session.add(user)
     await session.flush()
     audit.record(
         session,
-        audit.SYSTEM,
+        actor,
         AuditAction.user_created,
         reason=AuditReason.operator_action,
-        details={"user_id": str(user.id)},
+        details={"user_id": str(user.id), "admin": is_admin, "beta_access": beta_access},
     )
     return user
 
 
-async def sign_in(
-    session: AsyncSession, *, email: str, password: str, ttl: timedelta, request_id: str | None
-) -> tuple[User, str]:
-    """Check the password and open a session; returns the user and the session token (shown once).
+@dataclass(frozen=True)
+class SignIn:
+    user: User
+    session_token: str
+    csrf_token: str
 
-    Raises `InvalidCredentials` for an unknown email, a wrong password or a disabled user alike.
+
+async def sign_in(
+    session: AsyncSession,
+    *,
+    email: str,
+    password: str,
+    settings: Settings,
+    client_address: str,
+    request_id: str | None,
+) -> SignIn:
+    """Check the password and open a session; the tokens are returned once, stored hashed.
+
+    Raises `TooManyRequests` (429) when the account or the client address had too many recent
+    failures (checked before the password, so a locked account cannot be probed), and
+    `InvalidCredentials` for an unknown email, a wrong password or a disabled user alike.
+    The session needs a second factor before store data when the user enrolled one, or when
+    MINTHUB_REQUIRE_MFA is on (then the user must enrol first).
     """
-    user = await UserRepository(session).get_by_email(normalize_email(email))
+    email = normalize_email(email)
+    window = timedelta(minutes=settings.login_throttle_window_minutes)
+    account_key, address_key = f"email:{email}", f"address:{client_address}"
+    await throttle.check(
+        session,
+        throttle.LOGIN_ADDRESS,
+        address_key,
+        limit=settings.login_max_failures_per_address,
+        window=window,
+        what="failed sign-ins from this address",
+    )
+    await throttle.check(
+        session,
+        throttle.LOGIN_ACCOUNT,
+        account_key,
+        limit=settings.login_max_failures_per_account,
+        window=window,
+        what="failed sign-ins for this account",
+    )
+    user = await UserRepository(session).get_by_email(email)
     ok = verify_password(user.password_hash if user else None, password)
     if user is None or not ok or not user.is_active:
+        await throttle.hit(session, throttle.LOGIN_ACCOUNT, account_key)
+        await throttle.hit(session, throttle.LOGIN_ADDRESS, address_key)
         audit.record(
             session,
             audit.Actor(ActorType.user, user.id if user else None, request_id),
@@ -68,26 +125,44 @@ async def sign_in(
             reason=AuditReason.sign_in,
         )
         raise InvalidCredentials()
-    token = new_token()
+    await throttle.ThrottleRepository(session).clear(throttle.LOGIN_ACCOUNT, account_key)
+    token, csrf = new_token(), new_token()
     now = utcnow()
-    session.add(UserSession(token_hash=token_hash(token), user_id=user.id, expires_at=now + ttl))
+    session.add(
+        UserSession(
+            token_hash=token_hash(token),
+            csrf_hash=token_hash(csrf),
+            user_id=user.id,
+            created_at=now,
+            last_seen_at=now,
+            expires_at=now + timedelta(hours=settings.session_ttl_hours),
+        )
+    )
     audit.record(
         session,
         audit.Actor.user(user.id, request_id),
         AuditAction.user_signed_in,
         reason=AuditReason.sign_in,
     )
-    return user, token
+    return SignIn(user=user, session_token=token, csrf_token=csrf)
 
 
-async def user_for_session_token(session: AsyncSession, token: str) -> User | None:
-    found = await SessionRepository(session).get_active_by_hash(token_hash(token), utcnow())
+async def session_for_token(
+    session: AsyncSession, token: str, settings: Settings
+) -> tuple[UserSession, User] | None:
+    """The live session and its active user, or None (unknown, revoked, idle or too old)."""
+    now = utcnow()
+    found = await SessionRepository(session).get_active_by_hash(token_hash(token), now)
     if found is None:
+        return None
+    if found.last_seen_at + timedelta(minutes=settings.session_idle_minutes) <= now:
         return None
     user = await UserRepository(session).get_by_id(found.user_id)
     if user is None or not user.is_active:
         return None
-    return user
+    if now - found.last_seen_at >= TOUCH_INTERVAL:
+        found.last_seen_at = now
+    return found, user
 
 
 async def sign_out(
@@ -100,3 +175,18 @@ async def sign_out(
         AuditAction.user_signed_out,
         reason=AuditReason.sign_in,
     )
+
+
+async def sign_out_everywhere(
+    session: AsyncSession, *, user_id: uuid.UUID, actor: audit.Actor
+) -> int:
+    """Revoke every session of the user (this one included); returns how many. Audited."""
+    count = await SessionRepository(session).revoke_all_for_user(user_id, utcnow())
+    audit.record(
+        session,
+        actor,
+        AuditAction.user_signed_out_everywhere,
+        reason=AuditReason.sign_in,
+        details={"user_id": str(user_id), "sessions": count},
+    )
+    return count

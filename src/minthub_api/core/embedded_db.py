@@ -45,3 +45,32 @@ async def _ensure_database(socket_dir: str, port: int) -> None:
             await conn.execute(f'CREATE DATABASE "{DATABASE_NAME}"')
     finally:
         await conn.close()
+
+
+APP_LOGIN_ROLE = "minthub_app_login"
+
+
+def ensure_app_role(owner_url: str) -> str:
+    """Create the demo's application login role (a member of `minthub_app`, owner of nothing,
+    so row-level security applies) and return the app's URL for it."""
+    from sqlalchemy.engine import make_url
+
+    from minthub_api.core.rls import ensure_app_login_role
+
+    url = make_url(owner_url)
+    host = url.query.get("host")
+
+    async def run() -> None:
+        conn = await asyncpg.connect(
+            host=str(host) if host else url.host,
+            port=url.port,
+            user=url.username,
+            database=url.database,
+        )
+        try:
+            await ensure_app_login_role(conn, APP_LOGIN_ROLE)
+        finally:
+            await conn.close()
+
+    asyncio.run(run())
+    return url.set(username=APP_LOGIN_ROLE).render_as_string(hide_password=False)

@@ -12,6 +12,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from pydantic import BaseModel
+from sqlalchemy.exc import DBAPIError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 PROBLEM_JSON = "application/problem+json"
@@ -230,6 +231,100 @@ def install_error_handlers(app: FastAPI) -> None:
         )
         return problem_response(problem, dict(exc.headers or {}))
 
+    async def database_text_error(request: Request, exc: Exception) -> Response:
+        # PostgreSQL text cannot hold NUL (or bytes invalid in UTF-8): that is bad input, not
+        # a server fault. Any other database error stays a 500.
+        sqlstate = getattr(getattr(exc, "orig", None), "sqlstate", None)
+        if sqlstate not in ("22021", "22P05"):
+            raise exc
+        problem = Problem(
+            type=PROBLEM_BASE + "validation_error",
+            title="The request is not valid",
+            status=422,
+            detail="Text fields cannot contain NUL or other characters the database refuses",
+            code="validation_error",
+            instance=request.url.path,
+        )
+        return problem_response(problem)
+
+    app.add_exception_handler(DBAPIError, database_text_error)
     app.add_exception_handler(AppError, app_error)
     app.add_exception_handler(RequestValidationError, validation_error)
     app.add_exception_handler(StarletteHTTPException, http_error)
+
+
+# --- Accounts, sessions and access (issue 3) ---------------------------------------------------
+
+
+class TooManyRequests(AppError):
+    status_code = 429
+    code = "too_many_requests"
+    title = "Too many attempts; wait before trying again"
+    keep_work = True  # the counted attempt itself
+
+
+class MfaRequired(AppError):
+    status_code = 403
+    code = "mfa_required"
+    title = "Confirm your second factor first (POST /api/v1/auth/mfa/verify)"
+
+
+class MfaEnrollmentRequired(AppError):
+    status_code = 403
+    code = "mfa_enrollment_required"
+    title = "Set up two-factor authentication first (POST /api/v1/auth/mfa/totp/setup)"
+
+
+class InvalidMfaCode(AppError):
+    status_code = 400
+    code = "invalid_mfa_code"
+    title = "The code is not valid"
+    keep_work = True  # the counted failure
+
+
+class CsrfFailed(AppError):
+    status_code = 403
+    code = "csrf_failed"
+    title = "Missing or wrong X-CSRF-Token header (echo the minthub_csrf cookie)"
+
+
+class TokenReadOnly(AppError):
+    status_code = 403
+    code = "token_read_only"
+    title = "API tokens are read-only"
+
+
+class SessionRequired(AppError):
+    status_code = 403
+    code = "session_required"
+    title = "This needs a signed-in session, not an API token"
+
+
+class StoreRoleForbidden(AppError):
+    status_code = 403
+    code = "store_role_forbidden"
+    title = "Only the store's owners may do this"
+
+
+class AdminRequired(AppError):
+    status_code = 403
+    code = "admin_required"
+    title = "Only workspace administrators may do this"
+
+
+class BetaAccessRequired(AppError):
+    status_code = 403
+    code = "beta_access_required"
+    title = "Connecting stores needs approved beta access"
+
+
+class InvalidInvitation(AppError):
+    status_code = 400
+    code = "invalid_invitation"
+    title = "The invitation is invalid, expired or already used"
+
+
+class WeakPassword(AppError):
+    status_code = 422
+    code = "weak_password"
+    title = "The password does not meet the policy"

@@ -79,6 +79,27 @@ class Settings(BaseSettings):
     # Audit trail: events older than this many months are removed by `minthub-api audit
     # retention` (up to a signed checkpoint). Amazon requires at least 12 months.
     audit_retention_months: int = Field(default=13, ge=12, le=1200)
+    # Accounts and access (issue 3). Idle expiry of a session (absolute: session_ttl_hours).
+    session_idle_minutes: int = Field(default=30, ge=1, le=24 * 60)
+    # TOTP multi-factor authentication before store data; false only for demo and local use.
+    require_mfa: bool = True
+    # Beta access gate for connecting stores while the app is in Amazon's review.
+    beta_gate: bool = True
+    # Login throttling: failures per account / per client address within the window -> 429.
+    login_max_failures_per_account: int = Field(default=5, ge=1, le=1000)
+    login_max_failures_per_address: int = Field(default=30, ge=1, le=100000)
+    login_throttle_window_minutes: int = Field(default=15, ge=1, le=24 * 60)
+    # Public beta-request form: requests per client address per hour.
+    beta_requests_per_address_per_hour: int = Field(default=5, ge=1, le=10000)
+    # Invitation links (teammates, approved beta requests): lifetime in hours.
+    invitation_ttl_hours: int = Field(default=72, ge=1, le=24 * 30)
+    # Personal API tokens: longest allowed lifetime in days.
+    api_token_max_days: int = Field(default=365, ge=1, le=3650)
+    # Outgoing mail. Unset: messages go to an outbox (process memory, and .eml files in
+    # mail_outbox_dir when set). smtp://user:pass@host:587 (STARTTLS) or smtps://...:465.
+    smtp_url: SecretStr = SecretStr("")
+    mail_from: str = "Mint Hub Operations <no-reply@minthub.invalid>"
+    mail_outbox_dir: Path | None = None
 
     # Logging.
     log_level: str = "INFO"
@@ -112,6 +133,11 @@ class Settings(BaseSettings):
     @property
     def redirect_uri(self) -> str:
         return f"{self.public_url}/api/v1/oauth/amazon/callback"
+
+    @property
+    def secure_cookies(self) -> bool:
+        """Cookies carry `Secure` everywhere but local development over plain http."""
+        return self.environment != Environment.development
 
     @property
     def effective_migration_database_url(self) -> str | None:

@@ -15,8 +15,12 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from minthub_api.core.rls import system_context
 from minthub_api.crypto.envelope import EncryptedSecret, KeyProvider, rewrap
 from minthub_api.stores.models import StoreCredential
+
+# Every store's credential is re-wrapped: the one operation that must see them all.
+ROTATION = "keys.rotate"
 
 
 @dataclass(frozen=True)
@@ -35,7 +39,7 @@ async def rotate(
     sessionmaker: async_sessionmaker[AsyncSession], provider: KeyProvider
 ) -> RotationResult:
     """Re-wrap each credential not under the current KEK. The ciphertext is untouched."""
-    async with sessionmaker() as session:
+    async with sessionmaker() as session, session.begin(), system_context(session, ROTATION):
         stale = list(
             await session.scalars(
                 select(StoreCredential.store_id).where(
@@ -55,7 +59,7 @@ async def rotate(
     rewrapped = 0
     for store_id in stale:
         # One short transaction per row: a running service keeps reading and writing.
-        async with sessionmaker() as session, session.begin():
+        async with sessionmaker() as session, session.begin(), system_context(session, ROTATION):
             credential = await session.get(StoreCredential, store_id, with_for_update=True)
             if credential is None or credential.key_id == provider.current_key_id:
                 continue
@@ -71,6 +75,6 @@ async def rotate(
             credential.key_id = moved.key_id
             credential.wrapped_key = moved.wrapped_key
             rewrapped += 1
-    async with sessionmaker() as session:
+    async with sessionmaker() as session, session.begin(), system_context(session, ROTATION):
         usage = await key_usage(session)
     return RotationResult(rewrapped=rewrapped, already_current=current, key_ids_in_use=usage)

@@ -43,8 +43,9 @@ router = APIRouter(prefix="/_sim", tags=["simulator"])
 
 class FaultSpec(BaseModel):
     operation: str
-    kind: Literal["status", "timeout", "malformed_json", "expired_token", "truncated_gzip",
-                  "fatal_report"]
+    kind: Literal[
+        "status", "timeout", "malformed_json", "expired_token", "truncated_gzip", "fatal_report"
+    ]
     count: int = Field(default=1, ge=1, le=1000)
     status: Literal[500, 503] = 500
     seconds: float = Field(default=0.0, ge=0, le=600)

@@ -23,8 +23,16 @@ router = APIRouter()
 
 GET_OPERATION = "getListingsItem"
 SEARCH_OPERATION = "searchListingsItems"
-DATASETS = ("summaries", "attributes", "issues", "offers", "fulfillmentAvailability",
-            "procurement", "relationships", "productTypes")
+DATASETS = (
+    "summaries",
+    "attributes",
+    "issues",
+    "offers",
+    "fulfillmentAvailability",
+    "procurement",
+    "relationships",
+    "productTypes",
+)
 GET_PARAMS = (
     Param("marketplaceIds", "array", required=True),
     Param("issueLocale"),
@@ -35,8 +43,10 @@ SEARCH_PARAMS = (
     Param("issueLocale"),
     Param("includedData", "array", enum=DATASETS),
     Param("identifiers", "array", max_items=20),
-    Param("identifiersType", enum=("ASIN", "EAN", "FNSKU", "GTIN", "ISBN", "JAN", "MINSAN",
-                                   "SKU", "UPC")),
+    Param(
+        "identifiersType",
+        enum=("ASIN", "EAN", "FNSKU", "GTIN", "ISBN", "JAN", "MINSAN", "SKU", "UPC"),
+    ),
     Param("variationParentSku"),
     Param("packageHierarchySku"),
     Param("createdAfter", date_time=True),
@@ -77,38 +87,71 @@ def _status(index: int) -> list[str]:
     return ["DISCOVERABLE"] if index % 9 == 4 else ["BUYABLE", "DISCOVERABLE"]
 
 
-def render_item(sku: Sku, index: int, marketplace_ids: list[str], included: set[str],
-                anchor_iso: tuple[str, str]) -> dict[str, Any]:
+def render_item(
+    sku: Sku,
+    index: int,
+    marketplace_ids: list[str],
+    included: set[str],
+    anchor_iso: tuple[str, str],
+) -> dict[str, Any]:
     created, updated = anchor_iso
     item: dict[str, Any] = {"sku": sku.seller_sku}
     if "summaries" in included:
-        item["summaries"] = [{
-            "marketplaceId": m, "asin": sku.asin, "productType": "HOME",
-            "conditionType": "new_new" if sku.condition == "NewItem" else "used_like_new",
-            "status": _status(index), "fnSku": sku.fn_sku, "itemName": sku.product_name,
-            "createdDate": created, "lastUpdatedDate": updated,
-        } for m in marketplace_ids]
+        item["summaries"] = [
+            {
+                "marketplaceId": m,
+                "asin": sku.asin,
+                "productType": "HOME",
+                "conditionType": "new_new" if sku.condition == "NewItem" else "used_like_new",
+                "status": _status(index),
+                "fnSku": sku.fn_sku,
+                "itemName": sku.product_name,
+                "createdDate": created,
+                "lastUpdatedDate": updated,
+            }
+            for m in marketplace_ids
+        ]
     if "offers" in included:
-        item["offers"] = [{
-            "marketplaceId": m, "offerType": "B2C",
-            "price": {"currencyCode": MARKETPLACES_BY_ID[m].currency,
-                      "amount": str(sku.price(MARKETPLACES_BY_ID[m].currency))},
-        } for m in marketplace_ids]
+        item["offers"] = [
+            {
+                "marketplaceId": m,
+                "offerType": "B2C",
+                "price": {
+                    "currencyCode": MARKETPLACES_BY_ID[m].currency,
+                    "amount": str(sku.price(MARKETPLACES_BY_ID[m].currency)),
+                },
+            }
+            for m in marketplace_ids
+        ]
     if "fulfillmentAvailability" in included:
         item["fulfillmentAvailability"] = [
-            {"fulfillmentChannelCode": "AMAZON_NA"} if index % 3 else
-            {"fulfillmentChannelCode": "DEFAULT", "quantity": index % 40}]
+            {"fulfillmentChannelCode": "AMAZON_NA"}
+            if index % 3
+            else {"fulfillmentChannelCode": "DEFAULT", "quantity": index % 40}
+        ]
     if "issues" in included:
-        item["issues"] = ([{"code": "90220", "message": "'size' is required but not supplied.",
-                            "severity": "ERROR", "attributeNames": ["size"],
-                            "categories": ["MISSING_ATTRIBUTE"]}] if index % 9 == 4 else [])
+        item["issues"] = (
+            [
+                {
+                    "code": "90220",
+                    "message": "'size' is required but not supplied.",
+                    "severity": "ERROR",
+                    "attributeNames": ["size"],
+                    "categories": ["MISSING_ATTRIBUTE"],
+                }
+            ]
+            if index % 9 == 4
+            else []
+        )
     return item
 
 
 def _anchor_iso(request_state: Any, index: int) -> tuple[str, str]:
     anchor = day_anchor(request_state.now_dt())
-    return (iso(anchor - timedelta(days=400 - index % 300)),
-            iso(anchor - timedelta(hours=index % 500)))
+    return (
+        iso(anchor - timedelta(days=400 - index % 300)),
+        iso(anchor - timedelta(hours=index % 500)),
+    )
 
 
 @router.get("/listings/2021-08-01/items/{seller_id}/{sku:path}")
@@ -121,10 +164,12 @@ async def get_listings_item(request: Request, seller_id: str, sku: str) -> JSONR
     for index, entry in enumerate(catalogue):
         if entry.seller_sku == sku:
             included = set(q.get("includedData", ["summaries"]))
-            return JSONResponse(render_item(entry, index, marketplaces, included,
-                                            _anchor_iso(caller.state, index)))
-    raise SpApiError(404, "NOT_FOUND",
-                     f"SKU '{sku}' not found in marketplace {marketplaces[0]}", "")
+            return JSONResponse(
+                render_item(entry, index, marketplaces, included, _anchor_iso(caller.state, index))
+            )
+    raise SpApiError(
+        404, "NOT_FOUND", f"SKU '{sku}' not found in marketplace {marketplaces[0]}", ""
+    )
 
 
 @router.get("/listings/2021-08-01/items/{seller_id}")
@@ -141,8 +186,9 @@ async def search_listings_items(request: Request, seller_id: str) -> JSONRespons
         kind = q.get("identifiersType")
         field = {"SKU": "seller_sku", "ASIN": "asin", "FNSKU": "fn_sku"}.get(kind or "")
         if field is None:
-            raise _bad_request("identifiersType is required with identifiers (SKU, ASIN, "
-                               "FNSKU are simulated).")
+            raise _bad_request(
+                "identifiersType is required with identifiers (SKU, ASIN, FNSKU are simulated)."
+            )
         wanted = set(q["identifiers"])
         rows = [(i, s) for i, s in rows if getattr(s, field) in wanted]
     if "withStatus" in q:
@@ -152,20 +198,27 @@ async def search_listings_items(request: Request, seller_id: str) -> JSONRespons
     offset = 0
     if "pageToken" in q:
         token = caller.state.page_tokens.get(q["pageToken"])
-        if (token is None or token.operation != SEARCH_OPERATION
-                or token.selling_partner_id != caller.selling_partner_id
-                or token.expires_at <= caller.state.now()):
+        if (
+            token is None
+            or token.operation != SEARCH_OPERATION
+            or token.selling_partner_id != caller.selling_partner_id
+            or token.expires_at <= caller.state.now()
+        ):
             raise invalid_input("Invalid pageToken.")
         offset = token.offset
-    page = rows[offset:offset + page_size]
+    page = rows[offset : offset + page_size]
     included = set(q.get("includedData", ["summaries"]))
     body: dict[str, Any] = {
         "numberOfResults": len(rows),
-        "items": [render_item(s, i, marketplaces, included, _anchor_iso(caller.state, i))
-                  for i, s in page],
+        "items": [
+            render_item(s, i, marketplaces, included, _anchor_iso(caller.state, i)) for i, s in page
+        ],
     }
     end = offset + len(page)
     if end < min(len(rows), SEARCH_CAP):
-        body["pagination"] = {"nextToken": caller.state.issue_page_token(
-            caller.selling_partner_id, SEARCH_OPERATION, end, PAGE_TOKEN_TTL)}
+        body["pagination"] = {
+            "nextToken": caller.state.issue_page_token(
+                caller.selling_partner_id, SEARCH_OPERATION, end, PAGE_TOKEN_TTL
+            )
+        }
     return JSONResponse(body)

@@ -46,8 +46,11 @@ RETENTION = timedelta(days=90)
 DOCUMENT_PARAMS = (Param("enableContentEncodingUrlHeader", "boolean"),)
 GET_REPORTS_PARAMS = (
     Param("reportTypes", "array", max_items=10),
-    Param("processingStatuses", "array",
-          enum=("CANCELLED", "DONE", "FATAL", "IN_PROGRESS", "IN_QUEUE")),
+    Param(
+        "processingStatuses",
+        "array",
+        enum=("CANCELLED", "DONE", "FATAL", "IN_PROGRESS", "IN_QUEUE"),
+    ),
     Param("marketplaceIds", "array", max_items=10),
     Param("pageSize", "integer"),
     Param("createdSince", date_time=True),
@@ -78,8 +81,13 @@ def _finish(state: SimState, report: SimReport) -> None:
     rows = build_rows(state, report)
     charset = charset_for(report.report_type, report.marketplace_ids[0])
     doc_id = f"amzn1.spdoc.1.4.na.{uuid.uuid4()}"
-    state.documents[doc_id] = SimDocument(doc_id, report.selling_partner_id, charset,
-                                          render_document(rows, charset), rows=len(rows) - 1)
+    state.documents[doc_id] = SimDocument(
+        doc_id,
+        report.selling_partner_id,
+        charset,
+        render_document(rows, charset),
+        rows=len(rows) - 1,
+    )
     report.document_id = doc_id
 
 
@@ -87,8 +95,10 @@ def render_report(state: SimState, report: SimReport) -> dict[str, Any]:
     status = status_of(state, report)
     scale = state.config.time_scale
     body: dict[str, Any] = {
-        "reportId": report.report_id, "reportType": report.report_type,
-        "marketplaceIds": report.marketplace_ids, "createdTime": _utc(report.created_at),
+        "reportId": report.report_id,
+        "reportType": report.report_type,
+        "marketplaceIds": report.marketplace_ids,
+        "createdTime": _utc(report.created_at),
         "processingStatus": status,
     }
     if report.data_start is not None:
@@ -124,14 +134,22 @@ async def create_report(request: Request) -> JSONResponse:
     if not isinstance(body, dict):
         raise invalid_input("Request body must be a CreateReportSpecification object.")
     report_type, marketplaces = body.get("reportType"), body.get("marketplaceIds")
-    unknown_keys = set(body) - {"reportType", "marketplaceIds", "dataStartTime", "dataEndTime",
-                                "reportOptions"}
+    unknown_keys = set(body) - {
+        "reportType",
+        "marketplaceIds",
+        "dataStartTime",
+        "dataEndTime",
+        "reportOptions",
+    }
     if unknown_keys:
         raise invalid_input(f"Unknown fields: {', '.join(sorted(unknown_keys))}.")
     if not isinstance(report_type, str) or not report_type:
         raise SpApiError(400, "400", "Invalid input", "reportType is required.")
-    if (not isinstance(marketplaces, list) or not marketplaces
-            or any(m not in MARKETPLACES_BY_ID for m in marketplaces)):
+    if (
+        not isinstance(marketplaces, list)
+        or not marketplaces
+        or any(m not in MARKETPLACES_BY_ID for m in marketplaces)
+    ):
         raise SpApiError(400, "400", "Invalid input", "marketplaceIds is invalid.")
     if report_type in RESTRICTED:
         raise unauthorized()
@@ -146,9 +164,16 @@ async def create_report(request: Request) -> JSONResponse:
     outcome = "DONE" if report_type in SUPPORTED else "FATAL"
     if caller.fault is not None and caller.fault.kind == "fatal_report":
         outcome = "FATAL"
-    report = SimReport(str(50_000 + len(state.reports)), caller.selling_partner_id, report_type,
-                       list(marketplaces), state.now(), times["dataStartTime"],
-                       times["dataEndTime"], outcome)
+    report = SimReport(
+        str(50_000 + len(state.reports)),
+        caller.selling_partner_id,
+        report_type,
+        list(marketplaces),
+        state.now(),
+        times["dataStartTime"],
+        times["dataEndTime"],
+        outcome,
+    )
     if outcome == "DONE" and len(build_rows(state, report)) == 1:
         report.outcome = "CANCELLED"  # Amazon cancels reports that have no data
     state.reports[report.report_id] = report
@@ -164,9 +189,12 @@ async def get_reports(request: Request) -> JSONResponse:
         if len(q) > 1:
             raise invalid_input("nextToken must be the only parameter on follow-up pages.")
         token = state.page_tokens.get(q["nextToken"])
-        if (token is None or token.operation != "getReports"
-                or token.selling_partner_id != caller.selling_partner_id
-                or token.expires_at <= state.now()):
+        if (
+            token is None
+            or token.operation != "getReports"
+            or token.selling_partner_id != caller.selling_partner_id
+            or token.expires_at <= state.now()
+        ):
             raise invalid_input("Invalid nextToken.")
         q, offset = dict(token.context), token.offset
     elif "reportTypes" not in q:
@@ -184,21 +212,27 @@ async def get_reports(request: Request) -> JSONResponse:
     matches = []
     for report in sorted(state.reports.values(), key=lambda r: -r.created_at):
         created = datetime.fromtimestamp(report.created_at, now.tzinfo)
-        if (report.selling_partner_id != caller.selling_partner_id
-                or report.report_type not in q["reportTypes"]
-                or not since <= created <= until
-                or ("marketplaceIds" in q
-                    and not set(report.marketplace_ids) & set(q["marketplaceIds"]))
-                or ("processingStatuses" in q
-                    and status_of(state, report) not in q["processingStatuses"])):
+        if (
+            report.selling_partner_id != caller.selling_partner_id
+            or report.report_type not in q["reportTypes"]
+            or not since <= created <= until
+            or (
+                "marketplaceIds" in q and not set(report.marketplace_ids) & set(q["marketplaceIds"])
+            )
+            or (
+                "processingStatuses" in q
+                and status_of(state, report) not in q["processingStatuses"]
+            )
+        ):
             continue
         matches.append(report)
-    page = matches[offset:offset + page_size]
+    page = matches[offset : offset + page_size]
     body: dict[str, Any] = {"reports": [render_report(state, r) for r in page]}
     if offset + page_size < len(matches):
         context = {**q, "createdSince": since.isoformat(), "createdUntil": until.isoformat()}
-        body["nextToken"] = state.issue_page_token(caller.selling_partner_id, "getReports",
-                                                   offset + page_size, PAGE_TOKEN_TTL, context)
+        body["nextToken"] = state.issue_page_token(
+            caller.selling_partner_id, "getReports", offset + page_size, PAGE_TOKEN_TTL, context
+        )
     return JSONResponse(body)
 
 
@@ -217,8 +251,12 @@ async def cancel_report(request: Request, report_id: str) -> Response:
     state = caller.state
     report = _own_report(state, caller.selling_partner_id, report_id)
     if status_of(state, report) != "IN_QUEUE":
-        raise SpApiError(400, "400", "Invalid input",
-                         "Only reports with processingStatus IN_QUEUE can be cancelled.")
+        raise SpApiError(
+            400,
+            "400",
+            "Invalid input",
+            "Only reports with processingStatus IN_QUEUE can be cancelled.",
+        )
     report.cancelled_at = state.now()
     return Response(status_code=200)
 
@@ -239,18 +277,24 @@ async def get_report_document(request: Request, document_id: str) -> JSONRespons
     if caller.fault is not None and caller.fault.kind == "truncated_gzip":
         doc.truncate_downloads += 1
     expires = int(state.now() + URL_TTL)
-    url = (f"{state.config.base_url.rstrip('/')}/_sim/documents/{document_id}"
-           f"?X-Amz-Expires={expires}&X-Amz-Signature={_signature(state, document_id, expires)}")
+    url = (
+        f"{state.config.base_url.rstrip('/')}/_sim/documents/{document_id}"
+        f"?X-Amz-Expires={expires}&X-Amz-Signature={_signature(state, document_id, expires)}"
+    )
     if q.get("enableContentEncodingUrlHeader"):
         url += "&response-content-encoding=gzip"  # the download then says Content-Encoding
-    return JSONResponse({"reportDocumentId": document_id, "url": url,
-                         "compressionAlgorithm": "GZIP"})
+    return JSONResponse(
+        {"reportDocumentId": document_id, "url": url, "compressionAlgorithm": "GZIP"}
+    )
 
 
 def _s3_error(code: str, message: str) -> Response:
-    return Response(f"<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Error><Code>{code}</Code>"
-                    f"<Message>{message}</Message></Error>", status_code=403,
-                    media_type="application/xml")
+    return Response(
+        f'<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>{code}</Code>'
+        f"<Message>{message}</Message></Error>",
+        status_code=403,
+        media_type="application/xml",
+    )
 
 
 @router.get("/_sim/documents/{document_id}", include_in_schema=False)
@@ -260,19 +304,26 @@ async def download_document(request: Request, document_id: str) -> Response:
     try:
         expires = int(request.query_params.get("X-Amz-Expires", ""))
     except ValueError:
-        return _s3_error("AccessDenied", "Query-string authentication requires the Signature, "
-                                         "Expires and AWSAccessKeyId parameters")
+        return _s3_error(
+            "AccessDenied",
+            "Query-string authentication requires the Signature, "
+            "Expires and AWSAccessKeyId parameters",
+        )
     signature = request.query_params.get("X-Amz-Signature", "")
-    if doc is None or not hmac.compare_digest(signature, _signature(state, document_id,
-                                                                    expires)):
-        return _s3_error("SignatureDoesNotMatch", "The request signature we calculated does "
-                                                  "not match the signature you provided.")
+    if doc is None or not hmac.compare_digest(signature, _signature(state, document_id, expires)):
+        return _s3_error(
+            "SignatureDoesNotMatch",
+            "The request signature we calculated does not match the signature you provided.",
+        )
     if state.now() > expires:
         return _s3_error("AccessDenied", "Request has expired")
     content = doc.gzipped
     if doc.truncate_downloads:
         doc.truncate_downloads -= 1
         content = content[: len(content) // 2]
-    headers = ({"content-encoding": "gzip"}
-               if request.query_params.get("response-content-encoding") == "gzip" else None)
+    headers = (
+        {"content-encoding": "gzip"}
+        if request.query_params.get("response-content-encoding") == "gzip"
+        else None
+    )
     return Response(content, media_type=f"text/plain; charset={doc.charset}", headers=headers)

@@ -28,8 +28,7 @@ PARAMS = (
     Param("marketplaceIds", "array", required=True),
     Param("interval", required=True),
     Param("granularityTimeZone"),
-    Param("granularity", required=True,
-          enum=("Hour", "Day", "Week", "Month", "Year", "Total")),
+    Param("granularity", required=True, enum=("Hour", "Day", "Week", "Month", "Year", "Total")),
     Param("buyerType", enum=("B2B", "B2C", "All")),
     Param("fulfillmentNetwork"),
     Param("firstDayOfWeek", enum=("Monday", "Sunday")),
@@ -94,8 +93,9 @@ async def get_order_metrics(request: Request) -> JSONResponse:
     granularity: str = q["granularity"]
     tz_name = q.get("granularityTimeZone")
     if granularity != "Hour" and tz_name is None:
-        raise invalid_input("granularityTimeZone is required when granularity is greater than "
-                            "Hour.")
+        raise invalid_input(
+            "granularityTimeZone is required when granularity is greater than Hour."
+        )
     try:
         zone = ZoneInfo(tz_name or "UTC")
     except (ZoneInfoNotFoundError, ValueError):
@@ -127,11 +127,15 @@ async def get_order_metrics(request: Request) -> JSONResponse:
         if order.marketplace_id != marketplace.id or order.status == "CANCELLED":
             continue
         if q.get("fulfillmentNetwork") and q["fulfillmentNetwork"] != (
-                "AFN" if order.fulfilled_by == "AMAZON" else "MFN"):
+            "AFN" if order.fulfilled_by == "AMAZON" else "MFN"
+        ):
             continue
-        items = [i for i in order.items
-                 if ("sku" not in q or i.sku.seller_sku == q["sku"])
-                 and ("asin" not in q or i.sku.asin == q["asin"])]
+        items = [
+            i
+            for i in order.items
+            if ("sku" not in q or i.sku.seller_sku == q["sku"])
+            and ("asin" not in q or i.sku.asin == q["asin"])
+        ]
         if not items:
             continue
         total = sum((i.sku.price(currency) * i.quantity for i in items), Decimal(0))
@@ -142,12 +146,14 @@ async def get_order_metrics(request: Request) -> JSONResponse:
         units = sum(s[1] for s in inside)
         total = sum((s[2] for s in inside), Decimal(0))
         average = (total / units).quantize(Decimal("0.01")) if units else Decimal(0)
-        payload.append({
-            "interval": f"{_fmt(lo, zone)}--{_fmt(hi, zone)}",
-            "unitCount": units,
-            "orderItemCount": sum(s[3] for s in inside),
-            "orderCount": len(inside),
-            "averageUnitPrice": {"amount": str(average), "currencyCode": currency},
-            "totalSales": {"amount": str(total), "currencyCode": currency},
-        })
+        payload.append(
+            {
+                "interval": f"{_fmt(lo, zone)}--{_fmt(hi, zone)}",
+                "unitCount": units,
+                "orderItemCount": sum(s[3] for s in inside),
+                "orderCount": len(inside),
+                "averageUnitPrice": {"amount": str(average), "currencyCode": currency},
+                "totalSales": {"amount": str(total), "currencyCode": currency},
+            }
+        )
     return JSONResponse({"payload": payload})

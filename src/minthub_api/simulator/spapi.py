@@ -72,6 +72,7 @@ async def begin(request: Request, operation: str) -> Caller:
 
     if not state.usage_plans.allow(seller, operation, state.now()):
         raise quota_exceeded()
-    passed = fault if fault is not None and fault.kind in ("truncated_gzip", "fatal_report") \
-        else None
+    passed = (
+        fault if fault is not None and fault.kind in ("truncated_gzip", "fatal_report") else None
+    )
     return Caller(state, seller, operation, passed)

@@ -71,8 +71,9 @@ class UsagePlans:
     def allow(self, selling_partner_id: str, operation: str, now: float) -> bool:
         if not self.enforce:
             return True
-        if operation in APP_PLANS and not self._take(("_app", operation), APP_PLANS[operation],
-                                                     now):
+        if operation in APP_PLANS and not self._take(
+            ("_app", operation), APP_PLANS[operation], now
+        ):
             return False
         return self._take((selling_partner_id, operation), PLANS[operation], now)
 

@@ -6,14 +6,14 @@ import uuid
 from dataclasses import dataclass
 from typing import Annotated
 
-from fastapi import Depends
+from fastapi import Depends, Request
 
 from minthub_api.audit.service import Actor
-from minthub_api.auth.dependencies import CurrentActor, CurrentUser
+from minthub_api.auth.dependencies import SAFE_METHODS, CurrentPrincipal, Principal
 from minthub_api.auth.models import User
 from minthub_api.core.db import SessionDep
-from minthub_api.core.errors import StoreNotFound
-from minthub_api.stores.models import Store
+from minthub_api.core.errors import StoreNotFound, StoreRoleForbidden
+from minthub_api.stores.models import Store, StoreRole
 from minthub_api.stores.repository import StoreRepository
 
 
@@ -23,25 +23,38 @@ class StoreContext:
     role: str
     user: User
     actor: Actor
+    principal: Principal | None = None
 
 
 async def get_current_store(
-    store_id: str, user: CurrentUser, actor: CurrentActor, session: SessionDep
+    store_id: str, request: Request, principal: CurrentPrincipal, session: SessionDep
 ) -> StoreContext:
     """Load the caller's membership of the store.
 
-    Unknown ids, malformed ids and stores the caller is not a member of all raise the same
-    `StoreNotFound` (404, not 403), so the answer never reveals that a store exists.
+    Unknown ids, malformed ids, stores the caller is not a member of and stores outside an API
+    token's scope all raise the same `StoreNotFound` (404, not 403) before any store query, so
+    the answer (and its timing) never reveals that a store exists. Unsafe methods (POST, PUT,
+    PATCH, DELETE) need the `owner` role: `StoreRoleForbidden` (403) for viewers.
     """
     try:
         parsed = uuid.UUID(store_id)
     except ValueError:
         raise StoreNotFound() from None
-    found = await StoreRepository(session).get_membership(parsed, user.id)
+    if parsed not in principal.store_ids:
+        raise StoreNotFound()
+    found = await StoreRepository(session).get_membership(parsed, principal.user.id)
     if found is None:
         raise StoreNotFound()
     store, membership = found
-    return StoreContext(store=store, role=membership.role, user=user, actor=actor)
+    if request.method not in SAFE_METHODS and membership.role != StoreRole.owner:
+        raise StoreRoleForbidden()
+    return StoreContext(
+        store=store,
+        role=membership.role,
+        user=principal.user,
+        actor=principal.actor,
+        principal=principal,
+    )
 
 
 CurrentStore = Annotated[StoreContext, Depends(get_current_store)]

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import uuid
 from typing import Annotated, Literal
 from urllib.parse import urlencode
 
@@ -8,28 +9,43 @@ from fastapi.responses import RedirectResponse, Response
 
 from minthub_api.amazon.regions import Region
 from minthub_api.audit.service import Actor
-from minthub_api.auth.dependencies import CurrentActor, CurrentUser, OptionalUser, request_id
+from minthub_api.auth.dependencies import (
+    CurrentUser,
+    OptionalPrincipal,
+    VerifiedSession,
+    request_id,
+)
 from minthub_api.core.db import SessionDep
 from minthub_api.core.errors import (
     AmazonDenied,
     AmazonUnavailable,
-    Forbidden,
+    BetaAccessRequired,
+    CsrfFailed,
     InvalidState,
+    MfaRequired,
     NotAuthenticated,
     OAuthError,
+    SessionRequired,
     StoreNotFound,
+    StoreRoleForbidden,
+    TokenReadOnly,
     error_responses,
 )
 from minthub_api.core.settings import Settings
+from minthub_api.stores import access as store_access
 from minthub_api.stores import service as store_service
 from minthub_api.stores.dependencies import CurrentStore
-from minthub_api.stores.schemas import ConnectStart, StoreRead
+from minthub_api.stores.schemas import ConnectStart, MemberRead, StoreRead
 
 router = APIRouter(tags=["stores"])
 store_router = APIRouter(tags=["stores"])
 
 
-@router.get("/stores", response_model=list[StoreRead], responses=error_responses(NotAuthenticated))
+@router.get(
+    "/stores",
+    response_model=list[StoreRead],
+    responses=error_responses(NotAuthenticated, MfaRequired),
+)
 async def list_stores(user: CurrentUser, session: SessionDep) -> list[StoreRead]:
     """The stores the signed-in user is a member of, with their role."""
     return await store_service.list_stores(session, user)
@@ -40,13 +56,12 @@ async def list_stores(user: CurrentUser, session: SessionDep) -> list[StoreRead]
     response_model=ConnectStart,
     responses={
         302: {"description": "Redirect to Amazon's consent page"},
-        **error_responses(NotAuthenticated),
+        **error_responses(NotAuthenticated, MfaRequired, SessionRequired, BetaAccessRequired),
     },
 )
 async def connect_store(
     request: Request,
-    user: CurrentUser,
-    actor: CurrentActor,
+    principal: VerifiedSession,
     session: SessionDep,
     region: Region = Region.NA,
     format: Literal["redirect", "json"] = "redirect",
@@ -55,7 +70,7 @@ async def connect_store(
     or with `?format=json` return the URL."""
     settings: Settings = request.app.state.settings
     url = await store_service.start_connect(
-        session, user=user, region=region, settings=settings, actor=actor
+        session, user=principal.user, region=region, settings=settings, actor=principal.actor
     )
     if format == "json":
         return ConnectStart(authorization_url=url)
@@ -72,7 +87,7 @@ async def connect_store(
 async def amazon_oauth_callback(
     request: Request,
     session: SessionDep,
-    user: OptionalUser,
+    principal: OptionalPrincipal,
     state: Annotated[str, Query(min_length=1, max_length=256)],
     selling_partner_id: Annotated[str | None, Query(max_length=64)] = None,
     spapi_oauth_code: Annotated[str | None, Query(max_length=2048)] = None,
@@ -80,6 +95,7 @@ async def amazon_oauth_callback(
 ) -> RedirectResponse:
     """Amazon's redirect after consent: check the state, exchange the code, store the store."""
     settings: Settings = request.app.state.settings
+    user = principal.user if principal else None
     actor = (
         Actor.user(user.id, request_id(request))
         if user
@@ -102,6 +118,28 @@ async def amazon_oauth_callback(
     )
 
 
+_STORE_WRITE = (StoreNotFound, StoreRoleForbidden, CsrfFailed, TokenReadOnly)
+
+
+@store_router.get(
+    "/members", response_model=list[MemberRead], responses=error_responses(StoreNotFound)
+)
+async def list_members(store: CurrentStore, session: SessionDep) -> list[MemberRead]:
+    """The store's members and their roles."""
+    return await store_access.list_members(session, store)
+
+
+@store_router.delete(
+    "/members/{user_id}",
+    status_code=204,
+    responses=error_responses(*_STORE_WRITE, store_access.MemberNotFound, store_access.LastOwner),
+)
+async def remove_member(user_id: uuid.UUID, store: CurrentStore, session: SessionDep) -> Response:
+    """Remove a member (owners). Their sessions and API tokens lose the store at once."""
+    await store_access.remove_member(session, store, user_id)
+    return Response(status_code=204)
+
+
 @store_router.get(
     "", response_model=StoreRead, responses=error_responses(NotAuthenticated, StoreNotFound)
 )
@@ -113,7 +151,7 @@ async def get_store(store: CurrentStore, session: SessionDep) -> StoreRead:
 @store_router.delete(
     "/authorization",
     response_model=StoreRead,
-    responses=error_responses(NotAuthenticated, StoreNotFound, Forbidden),
+    responses=error_responses(NotAuthenticated, *_STORE_WRITE),
 )
 async def disconnect_store(request: Request, store: CurrentStore, session: SessionDep) -> StoreRead:
     """Disconnect: stop all access to Amazon for this store now. The refresh token is destroyed
@@ -130,7 +168,7 @@ async def disconnect_store(request: Request, store: CurrentStore, session: Sessi
 async def amazon_appstore_login(
     request: Request,
     session: SessionDep,
-    user: OptionalUser,
+    principal: OptionalPrincipal,
     amazon_callback_uri: Annotated[str, Query(min_length=1, max_length=2048)],
     amazon_state: Annotated[str, Query(min_length=1, max_length=1024)],
     selling_partner_id: Annotated[str, Query(min_length=1, max_length=64)],
@@ -143,6 +181,7 @@ async def amazon_appstore_login(
     `redirect_uri`. Signed out: redirect to sign-in, keeping these parameters in `next`.
     `region` is only needed when MINTHUB_SELLER_CENTRAL_URL overrides Amazon's hosts."""
     settings: Settings = request.app.state.settings
+    user = principal.user if principal else None
     if user is None:
         back = f"{request.url.path}?{request.url.query}"
         return RedirectResponse(

@@ -7,7 +7,14 @@ from datetime import datetime
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from minthub_api.stores.models import OAuthState, Store, StoreCredential, StoreMembership
+from minthub_api.auth.models import User
+from minthub_api.stores.models import (
+    OAuthState,
+    Store,
+    StoreCredential,
+    StoreMembership,
+    StoreRole,
+)
 
 
 class StoreRepository:
@@ -76,3 +83,28 @@ class OAuthStateRepository:
         if state_id is None:
             return None
         return await self.session.get(OAuthState, state_id)
+
+
+class MemberRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def list(self, store_id: uuid.UUID) -> Sequence[tuple[StoreMembership, str]]:
+        rows = await self.session.execute(
+            select(StoreMembership, User.email)
+            .join(User, User.id == StoreMembership.user_id)
+            .where(StoreMembership.store_id == store_id)
+            .order_by(StoreMembership.created_at, User.email)
+        )
+        return [(r[0], r[1]) for r in rows]
+
+    async def get(self, store_id: uuid.UUID, user_id: uuid.UUID) -> StoreMembership | None:
+        return await self.session.get(StoreMembership, (store_id, user_id))
+
+    async def count_owners(self, store_id: uuid.UUID) -> int:
+        rows = await self.session.scalars(
+            select(StoreMembership.user_id).where(
+                StoreMembership.store_id == store_id, StoreMembership.role == StoreRole.owner
+            )
+        )
+        return len(rows.all())

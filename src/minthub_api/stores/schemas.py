@@ -33,3 +33,10 @@ class StoreRevoke(BaseModel):
 
 class ConnectStart(BaseModel):
     authorization_url: str
+
+
+class MemberRead(BaseModel):
+    user_id: uuid.UUID
+    email: str
+    role: str
+    created_at: datetime

@@ -19,11 +19,13 @@ from minthub_api.core.db import utcnow
 from minthub_api.core.errors import (
     AmazonDenied,
     AmazonUnavailable,
+    BetaAccessRequired,
     Forbidden,
     InvalidState,
     OAuthError,
     StoreNotFound,
 )
+from minthub_api.core.rls import allow_store, system_context
 from minthub_api.core.settings import Settings
 from minthub_api.stores import oauth
 from minthub_api.stores.dependencies import StoreContext
@@ -116,26 +118,43 @@ async def revoke_by_operator(session: AsyncSession, store_id: uuid.UUID, *, reas
 
     Other processes learn it from the store's status, which every SP-API call checks first.
     """
-    store = await session.get(Store, store_id, with_for_update=True)
-    if store is None:
-        raise StoreNotFound()
-    if store.status != StoreStatus.revoked:
-        await mark_revoked(
-            session,
-            None,
-            store,
-            cause="operator_revoked",
-            actor=audit.SYSTEM,
-            reason=AuditReason.operator_action,
-            note=reason,
-        )
+    # An operator acts on any store, outside store isolation, for this revocation only.
+    async with system_context(session, "operator.revoke_store"):
+        store = await session.get(Store, store_id, with_for_update=True)
+        if store is None:
+            raise StoreNotFound()
+        if store.status != StoreStatus.revoked:
+            await mark_revoked(
+                session,
+                None,
+                store,
+                cause="operator_revoked",
+                actor=audit.SYSTEM,
+                reason=AuditReason.operator_action,
+                note=reason,
+            )
     return store
+
+
+def check_beta_access(user: User, settings: Settings) -> None:
+    """Raise `BetaAccessRequired` (403, pointing to the request form) while the beta gate is on
+    and the user has no approved beta access."""
+    if settings.beta_gate and user.beta_access_at is None:
+        raise BetaAccessRequired(
+            "Mint Hub Operations is in a closed beta: request access with"
+            f" POST {settings.public_url}/api/v1/beta-requests; once approved you can connect"
+            " stores",
+            headers={"Link": f'<{settings.public_url}/api/v1/beta-requests>; rel="help"'},
+        )
 
 
 async def start_connect(
     session: AsyncSession, *, user: User, region: Region, settings: Settings, actor: audit.Actor
 ) -> str:
-    """Create a single-use state for `user` and return the region's consent URL."""
+    """Create a single-use state for `user` and return the region's consent URL.
+
+    Raises `BetaAccessRequired` while the beta gate is on and the user has no beta access."""
+    check_beta_access(user, settings)
     state = await oauth.create_state(
         session, user_id=user.id, region=region, redirect_uri=settings.redirect_uri, flow="website"
     )
@@ -246,35 +265,40 @@ async def complete_connect(
         raise AmazonUnavailable() from None
 
     repo = StoreRepository(session)
-    store = await repo.get_by_partner(selling_partner_id, region.value)
-    renewing = store is not None
-    if store is None:
-        store = Store(
-            selling_partner_id=selling_partner_id,
-            region=region.value,
-            name=f"{selling_partner_id} ({region.value.upper()})",
-            marketplace_ids=[region.default_marketplace_id],
-        )
-        session.add(store)
-        await session.flush()
-    store.status = StoreStatus.connected
-    store.authorized_at = utcnow()
-    store.revoked_at = None
-    store.revoke_cause = None
-    existing = await repo.get_credential(store.id)
-    credential = seal_refresh_token(amazon.key_provider, store, tokens.refresh_token, existing)
-    if existing is None:
-        session.add(credential)
-    if await repo.get_membership_row(store.id, user_id) is None:
-        session.add(StoreMembership(store_id=store.id, user_id=user_id, role=StoreRole.owner))
-        audit.record(
-            session,
-            actor,
-            AuditAction.membership_added,
-            reason=AuditReason.authorization,
-            store_id=store.id,
-            details={"user_id": str(user_id), "role": StoreRole.owner.value},
-        )
+    # The seller may already be connected by someone else, and the user is no member of the
+    # new store yet: the lookup and the attach run outside store isolation, and only they do.
+    async with system_context(session, "oauth_callback.attach_store"):
+        store = await repo.get_by_partner(selling_partner_id, region.value)
+        renewing = store is not None
+        if store is None:
+            store = Store(
+                selling_partner_id=selling_partner_id,
+                region=region.value,
+                name=f"{selling_partner_id} ({region.value.upper()})",
+                marketplace_ids=[region.default_marketplace_id],
+            )
+            session.add(store)
+            await session.flush()
+        store.status = StoreStatus.connected
+        store.authorized_at = utcnow()
+        store.revoked_at = None
+        store.revoke_cause = None
+        existing = await repo.get_credential(store.id)
+        credential = seal_refresh_token(amazon.key_provider, store, tokens.refresh_token, existing)
+        if existing is None:
+            session.add(credential)
+        if await repo.get_membership_row(store.id, user_id) is None:
+            session.add(StoreMembership(store_id=store.id, user_id=user_id, role=StoreRole.owner))
+            audit.record(
+                session,
+                actor,
+                AuditAction.membership_added,
+                reason=AuditReason.authorization,
+                store_id=store.id,
+                details={"user_id": str(user_id), "role": StoreRole.owner.value},
+            )
+    # From here on the user is an owner: the rest of the transaction may see this store.
+    await allow_store(session, store.id)
     # A renewal must not keep serving the old authorization's access token.
     amazon.token_cache.evict(str(store.id))
     audit.record(

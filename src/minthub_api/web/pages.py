@@ -44,3 +44,42 @@ async def store_page(store_id: str) -> HTMLResponse:
         f"<li><a href='/api/v1/stores/{sid}/orders?days=30'>Orders, last 30 days</a></li>"
         f"<li><a href='/api/v1/stores/{sid}/audit-events'>Audit trail</a></li></ul>",
     )
+
+
+# The invitation link's token is in the fragment (#token=...): browsers never send it to a server,
+# so it stays out of access logs and Referer headers. This page reads it in the browser and posts
+# it to the API; signed in (cookie) it echoes the CSRF cookie as the API requires.
+_ACCEPT_SCRIPT = """
+<script>
+const token = new URLSearchParams(location.hash.slice(1)).get("token") || "";
+const csrf = (document.cookie.match(/(?:^|; )minthub_csrf=([^;]*)/) || [])[1];
+document.getElementById("accept").addEventListener("submit", async (event) => {
+  event.preventDefault();
+  const password = document.getElementById("password").value;
+  const headers = {"content-type": "application/json"};
+  if (csrf) headers["X-CSRF-Token"] = decodeURIComponent(csrf);
+  const r = await fetch("/api/v1/invitations/accept", {
+    method: "POST", headers, credentials: "same-origin",
+    body: JSON.stringify(password ? {token, password} : {token}),
+  });
+  const body = await r.json();
+  document.getElementById("result").textContent = r.ok
+    ? (body.account_created ? "Your account is ready: sign in as " + body.email + "."
+                            : "Done: the invitation was added to your account.")
+    : body.detail || body.title;
+});
+</script>"""
+
+
+@router.get("/invitations/accept")
+async def accept_invitation_page() -> HTMLResponse:
+    return page(
+        "Accept your invitation",
+        "<h1>Accept your invitation</h1>"
+        "<p>New here? Choose a password (at least 12 characters, not a common one) to create"
+        " your account. Already have an account with this email? Sign in first and leave the"
+        " password empty.</p>"
+        "<form id='accept'><label>Password <input id='password' type='password'"
+        " autocomplete='new-password' minlength='12'></label> <button>Accept</button></form>"
+        "<p id='result' role='status'></p>" + _ACCEPT_SCRIPT,
+    )

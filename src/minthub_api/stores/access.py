@@ -1,0 +1,76 @@
+"""Who may use a store: listing and removing members, disconnecting the store (owners)."""
+
+from __future__ import annotations
+
+import uuid
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from minthub_api.audit import service as audit
+from minthub_api.audit.actions import AuditAction, AuditReason
+from minthub_api.core.errors import Conflict, NotFound, StoreRevoked
+from minthub_api.stores.dependencies import StoreContext
+from minthub_api.stores.models import StoreRole, StoreStatus
+from minthub_api.stores.repository import MemberRepository
+from minthub_api.stores.schemas import MemberRead
+from minthub_api.stores.spapi import AmazonServices, mark_revoked
+
+
+class MemberNotFound(NotFound):
+    code = "member_not_found"
+    title = "No such member of this store"
+
+
+class LastOwner(Conflict):
+    code = "last_owner"
+    title = "A store keeps at least one owner"
+
+
+async def list_members(session: AsyncSession, store: StoreContext) -> list[MemberRead]:
+    rows = await MemberRepository(session).list(store.store.id)
+    return [
+        MemberRead(user_id=m.user_id, email=email, role=m.role, created_at=m.created_at)
+        for m, email in rows
+    ]
+
+
+async def remove_member(session: AsyncSession, store: StoreContext, user_id: uuid.UUID) -> None:
+    """Remove a member (their API tokens lose the store at once). Raises `MemberNotFound`,
+    `LastOwner`. Audits `store_member_removed`."""
+    repo = MemberRepository(session)
+    membership = await repo.get(store.store.id, user_id)
+    if membership is None:
+        raise MemberNotFound()
+    if membership.role == StoreRole.owner and await repo.count_owners(store.store.id) <= 1:
+        raise LastOwner()
+    await session.delete(membership)
+    audit.record(
+        session,
+        store.actor,
+        AuditAction.store_member_removed,
+        reason=AuditReason.access_management,
+        store_id=store.store.id,
+        details={"user_id": str(user_id), "role": membership.role},
+    )
+
+
+async def disconnect(session: AsyncSession, amazon: AmazonServices, store: StoreContext) -> None:
+    """Disconnect the store: its refresh token is destroyed and no more calls are made to
+    Amazon for it (reconnect through /stores/connect). Raises `StoreRevoked` when already off."""
+    if store.store.status != StoreStatus.connected:
+        raise StoreRevoked("The store is already disconnected")
+    await mark_revoked(
+        session,
+        amazon,
+        store.store,
+        cause="disconnected_by_owner",
+        actor=store.actor,
+        reason=AuditReason.access_management,
+    )
+    audit.record(
+        session,
+        store.actor,
+        AuditAction.store_disconnected,
+        reason=AuditReason.access_management,
+        store_id=store.store.id,
+    )
