@@ -25,7 +25,7 @@ from minthub_api.core.logging import RequestIdMiddleware, configure_logging
 from minthub_api.core.settings import ConfigurationError, Settings, check_settings, get_settings
 from minthub_api.crypto.envelope import LocalKeyProvider
 from minthub_api.stores.spapi import AmazonServices
-from minthub_api.web import pages
+from minthub_api.web import pages, spa
 
 
 def _operation_id(route: APIRoute) -> str:
@@ -129,7 +129,9 @@ def create_app(settings: Settings | None = None, *, engine: AsyncEngine | None =
     app.state.settings = settings
     install_error_handlers(app)
     app.include_router(api_router)
-    app.include_router(pages.router)
+    # The built web app when there is one (frontend/dist), else the placeholder pages.
+    if not spa.mount(app, settings.frontend_dist):
+        app.include_router(pages.router)
     app.add_middleware(RequestIdMiddleware)
     app.openapi = _problem_openapi(app)  # type: ignore[method-assign]
     return app

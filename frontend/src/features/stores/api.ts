@@ -1,0 +1,15 @@
+import { queryOptions } from "@tanstack/react-query";
+import { storesGetStore, storesListStores } from "../../client/sdk.gen";
+import { unwrap } from "../../lib/api";
+import { queryKeys } from "../../lib/query-keys";
+
+export const storesQuery = queryOptions({
+  queryKey: queryKeys.stores,
+  queryFn: () => unwrap(storesListStores()),
+});
+
+export const storeQuery = (storeId: string) =>
+  queryOptions({
+    queryKey: queryKeys.store(storeId),
+    queryFn: () => unwrap(storesGetStore({ path: { store_id: storeId } })),
+  });
