@@ -44,7 +44,7 @@ export default function StoreLayout({ tab }: { tab: StoreTab }) {
       {health.kind === "revoked" && (
         <div className="error-box" role="alert" data-testid="revoked-banner">
           <p className="empty-title">{t("store.revokedTitle")}</p>
-          <p>{t("store.revokedText", { date: formatDateTime(s.revoked_at), cause: s.revoke_cause ?? "—" })}</p>
+          <p>{t("store.revokedText", { date: formatDateTime(s.revoked_at), cause: s.revoke_cause ? t(`store.revokeCauses.${s.revoke_cause}`, { defaultValue: s.revoke_cause }) : "—" })}</p>
         </div>
       )}
       <nav className="tabs row" aria-label={t("store.sections")}>
