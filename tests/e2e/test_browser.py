@@ -58,7 +58,9 @@ def _missing() -> str | None:
 
 
 @pytest.fixture(scope="module")
-def browser_page(stack: dict[str, str], tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+def browser(
+    stack: dict[str, str], tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[tuple[Any, list[str]]]:
     missing = _missing()
     if missing:
         if os.environ.get("MINTHUB_BROWSER_TESTS") == "required":
@@ -82,25 +84,28 @@ def browser_page(stack: dict[str, str], tmp_path_factory: pytest.TempPathFactory
         page = context.pages[0] if context.pages else context.new_page()
         page.set_default_timeout(20_000)
         csp_violations: list[str] = []
-        page.on(
-            "console",
-            lambda m: csp_violations.append(m.text) if "Content Security Policy" in m.text else None,
-        )
-        page.csp_violations = csp_violations
+
+        def on_console(message: Any) -> None:
+            if "Content Security Policy" in message.text:
+                csp_violations.append(message.text)
+
+        page.on("console", on_console)
         try:
-            yield page
+            yield page, csp_violations
         finally:
             context.close()
             shutil.rmtree(profile, ignore_errors=True)
 
 
-def check_page(page: Any, name: str) -> None:
+def check_page(browser: tuple[Any, list[str]], name: str) -> None:
     """axe-core on the current page (no serious/critical violations) and a full-page screenshot."""
+    page, csp_violations = browser
     page.wait_for_load_state("networkidle")
     if not page.evaluate("typeof window.axe !== 'undefined'"):
         page.evaluate(AXE.read_text(encoding="utf-8"))
     result = page.evaluate(
-        "axe.run(document, {resultTypes: ['violations'], runOnly: ['wcag2a', 'wcag2aa', 'best-practice']})"
+        "axe.run(document, {resultTypes: ['violations'],"
+        " runOnly: ['wcag2a', 'wcag2aa', 'best-practice']})"
     )
     bad = [
         f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes'][:3]]}"
@@ -109,7 +114,13 @@ def check_page(page: Any, name: str) -> None:
     ]
     page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
     assert not bad, f"{name}: accessibility violations: {bad}"
-    assert not page.csp_violations, page.csp_violations
+    assert not csp_violations, csp_violations
+
+
+def sku_count(page: Any, pattern: str) -> str:
+    match = re.search(pattern, page.get_by_text(re.compile("SKUs")).first.inner_text())
+    assert match, pattern
+    return match[1]
 
 
 def switch_language(page: Any, lng: str) -> None:
@@ -122,32 +133,34 @@ def approve_consent(page: Any) -> None:
     page.wait_for_url(re.compile(r"/stores/[0-9a-f-]{36}$"))
 
 
-def test_seller_morning_in_the_browser(browser_page: Any, stack: dict[str, str]) -> None:
+def test_seller_morning_in_the_browser(
+    browser: tuple[Any, list[str]], stack: dict[str, str]
+) -> None:
     from playwright.sync_api import expect
 
-    page = browser_page
+    page = browser[0]
 
     # Public page, both languages, and the beta form.
     page.goto("/")
     expect(page.get_by_role("heading", level=1)).to_contain_text("Operations for Amazon sellers")
     expect(page.get_by_text("Connecting a store takes five steps")).to_be_visible()
     expect(page.get_by_role("heading", name="Per-store isolation")).to_be_visible()
-    check_page(page, "01-public-en")
+    check_page(browser, "01-public-en")
     switch_language(page, "zh-CN")
     expect(page.get_by_role("heading", level=1)).to_contain_text("亚马逊卖家的运营工作台")
     assert page.evaluate("document.documentElement.lang") == "zh-CN"
-    check_page(page, "02-public-zh-CN")
+    check_page(browser, "02-public-zh-CN")
     page.reload()  # the choice is remembered
     expect(page.get_by_role("heading", level=1)).to_contain_text("亚马逊卖家的运营工作台")
     switch_language(page, "en")
     page.goto("/privacy")
     expect(page.get_by_role("heading", level=1)).to_have_text("Privacy")
-    check_page(page, "03-privacy")
+    check_page(browser, "03-privacy")
 
     # Sign in: a protected page sends us to sign-in and back.
     page.goto("/stores")
     page.wait_for_url(re.compile(r"/login\?next="))
-    check_page(page, "04-sign-in")
+    check_page(browser, "04-sign-in")
     page.get_by_label("Email").fill(DEMO_EMAIL)
     page.get_by_label("Password").fill("not-the-password-1")
     page.get_by_role("button", name="Sign in").click()
@@ -172,13 +185,13 @@ def test_seller_morning_in_the_browser(browser_page: Any, stack: dict[str, str])
     expect(page.get_by_test_id("order-status-counts")).to_be_visible()
     expect(page.get_by_test_id("panel-orders").locator("svg.recharts-surface").first).to_be_visible()
     expect(page.get_by_test_id("panel-replenishment").get_by_test_id("not-available")).to_be_visible()
-    total = int(re.search(r"of (\d+) SKUs", page.get_by_text(re.compile("SKUs")).first.inner_text())[1])
+    total = int(sku_count(page, r"of (\d+) SKUs"))
     assert total > 50  # more than one Amazon page was followed
-    check_page(page, "05-dashboard")
+    check_page(browser, "05-dashboard")
 
     # Search, then export what is shown as CSV.
     page.get_by_label("Search SKU, ASIN or product").fill("MINT")
-    shown = int(re.search(r"Showing (\d+) of", page.get_by_text(re.compile("SKUs")).first.inner_text())[1])
+    shown = int(sku_count(page, r"Showing (\d+) of"))
     with page.expect_download() as download_info:
         page.get_by_test_id("export-inventory").click()
     download = download_info.value
@@ -193,7 +206,7 @@ def test_seller_morning_in_the_browser(browser_page: Any, stack: dict[str, str])
     switch_language(page, "zh-CN")
     expect(page.get_by_role("heading", name="FBA 库存")).to_be_visible()
     expect(page.get_by_role("heading", name="订单概况")).to_be_visible()
-    check_page(page, "06-dashboard-zh-CN")
+    check_page(browser, "06-dashboard-zh-CN")
     switch_language(page, "en")
     expect(page.get_by_role("heading", name="FBA inventory")).to_be_visible()
 
@@ -202,7 +215,7 @@ def test_seller_morning_in_the_browser(browser_page: Any, stack: dict[str, str])
     audit = page.get_by_test_id("audit-table")
     expect(audit).to_contain_text("getInventorySummaries")
     expect(audit).to_contain_text("searchOrders")
-    check_page(page, "07-audit-log")
+    check_page(browser, "07-audit-log")
 
     # Settings: every section is present (those whose API is not deployed say so).
     page.get_by_role("link", name="Settings").click()
@@ -210,12 +223,12 @@ def test_seller_morning_in_the_browser(browser_page: Any, stack: dict[str, str])
     page.get_by_role("button", name="Disconnect…").click()
     expect(page.get_by_role("alertdialog")).to_contain_text("Live data stops now")
     page.get_by_role("button", name="Cancel").click()
-    check_page(page, "08-settings")
+    check_page(browser, "08-settings")
 
     # Stores list with the connected store.
     page.get_by_role("link", name="Stores", exact=True).click()
     expect(page.get_by_test_id("stores-table")).to_contain_text("Connected")
-    check_page(page, "09-stores")
+    check_page(browser, "09-stores")
 
     # The seller removes the app on Amazon: the next data call is a 409 store_revoked, which the
     # UI turns into a Reconnect action.
@@ -229,7 +242,7 @@ def test_seller_morning_in_the_browser(browser_page: Any, stack: dict[str, str])
     reconnect = alert.get_by_role("link", name="Reconnect")
     expect(reconnect).to_have_attribute("href", "/api/v1/stores/connect?region=na")
     expect(page.get_by_test_id("revoked-banner")).to_be_visible()
-    check_page(page, "10-store-revoked")
+    check_page(browser, "10-store-revoked")
 
     # Reconnect: the same seller re-authorizes the same region, so the same store comes back.
     reconnect.click()
