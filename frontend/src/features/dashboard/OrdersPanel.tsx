@@ -67,6 +67,9 @@ export default function OrdersPanel({ storeId, region }: { storeId: string; regi
       {summary.error && !fallback && <ErrorState error={summary.error} what={t("orders.title")} region={region} onRetry={() => void summary.refetch()} />}
       {orders.error && <ErrorState error={orders.error} what={t("orders.title")} region={region} onRetry={() => void orders.refetch()} />}
       {fallback && orders.data && <p className="muted small">{t("orders.liveNote", { count: orders.data.length })}</p>}
+      {data && data.currencies.length > 1 && (
+        <p className="muted small">{t("orders.otherCurrencies", { currency, others: data.currencies.slice(1).join(", ") })}</p>
+      )}
       {data && data.days.every((d) => d.orders === 0) && <EmptyState title={t("orders.empty")} hint={t("orders.emptyHint")} />}
       {data && data.days.some((d) => d.orders > 0) && (
         <div className="charts">

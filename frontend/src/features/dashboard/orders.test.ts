@@ -18,4 +18,14 @@ describe("summarizeOrders", () => {
     ]);
     expect(result.statusCounts).toEqual({ SHIPPED: 1, CANCELLED: 1, UNSHIPPED: 1 });
   });
+
+  it("charts revenue in the main currency only and lists the others", () => {
+    const order = (id: string, currency: string, total: string) => ({
+      order_id: id, status: "SHIPPED", purchase_date: "2026-11-30T10:00:00Z", item_count: 1, order_total: total, currency,
+      fulfillment_channel: "AFN", last_update_date: null, marketplace_id: null,
+    });
+    const result = summarizeOrders([order("1", "USD", "10"), order("2", "USD", "5"), order("3", "CAD", "100")], 1, new Date("2026-11-30T12:00:00Z"));
+    expect(result.currencies).toEqual(["USD", "CAD"]);
+    expect(result.days).toEqual([{ date: "2026-11-30", orders: 3, units: 3, revenue: 15 }]);
+  });
 });
