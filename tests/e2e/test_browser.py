@@ -141,7 +141,8 @@ def test_seller_morning_in_the_browser(
     page = browser[0]
 
     # Public page, both languages, and the beta form.
-    page.goto("/")
+    response = page.goto("/")
+    assert "script-src 'self'" in response.headers["content-security-policy"]
     expect(page.get_by_role("heading", level=1)).to_contain_text("Operations for Amazon sellers")
     expect(page.get_by_text("Connecting a store takes five steps")).to_be_visible()
     expect(page.get_by_role("heading", name="Per-store isolation")).to_be_visible()
@@ -156,6 +157,9 @@ def test_seller_morning_in_the_browser(
     page.goto("/privacy")
     expect(page.get_by_role("heading", level=1)).to_have_text("Privacy")
     check_page(browser, "03-privacy")
+    page.get_by_role("link", name="Contact").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Contact")
+    check_page(browser, "03-contact")
 
     # Sign in: a protected page sends us to sign-in and back.
     page.goto("/stores")

@@ -54,6 +54,11 @@ class TestSpa:
             assert "frame-ancestors 'none'" in csp
             assert response.headers["cache-control"] == "no-cache"
 
+    async def test_head_is_answered_like_get(self, web: httpx.AsyncClient) -> None:
+        response = await web.head("/stores/abc")
+        assert response.status_code == 200
+        assert "script-src 'self'" in response.headers["content-security-policy"]
+
     async def test_hashed_assets_are_immutable(self, web: httpx.AsyncClient) -> None:
         response = await web.get("/assets/index-AbCd1234.js")
         assert response.status_code == 200

@@ -74,7 +74,7 @@ def build_router(dist: Path) -> APIRouter:
     def file_response(path: Path, **headers: str) -> FileResponse:
         return FileResponse(path, headers={**SECURITY_HEADERS, **headers})
 
-    @router.get("/{path:spa}")
+    @router.api_route("/{path:spa}", methods=["GET", "HEAD"])
     async def spa(path: str) -> Response:
         candidate = (root / path).resolve()
         if path and candidate.is_file() and candidate.is_relative_to(root):

@@ -4,9 +4,20 @@ import { Link } from "react-router";
 import { EmptyState, ErrorState, Loading } from "../../components/common/states";
 import { formatDateTime } from "../../lib/format";
 import { storeHealth } from "../../lib/stores";
-import { storesQuery } from "./api";
+import { isNotAvailable } from "../../lib/api";
+import { storesQuery, syncQuery } from "./api";
 import { ConnectStore } from "./ConnectStore";
 import { StoreAction, StoreStatus } from "./StoreStatus";
+
+/** Latest successful dataset sync (issue 6); stores read live until the server syncs. */
+function LastSync({ storeId }: { storeId: string }) {
+  const { t } = useTranslation();
+  const sync = useQuery(syncQuery(storeId));
+  if (sync.isPending) return <span className="muted">…</span>;
+  if (sync.error) return <span className="muted small">{isNotAvailable(sync.error) ? t("stores.liveOnly") : "—"}</span>;
+  const times = (sync.data.datasets ?? []).map((d) => d.last_synced_at).filter((v): v is string => !!v).sort();
+  return <>{times.length ? formatDateTime(times[times.length - 1]) : t("stores.neverSynced")}</>;
+}
 
 export function StoresPage() {
   const { t } = useTranslation();
@@ -31,6 +42,7 @@ export function StoresPage() {
                 <th scope="col">{t("stores.columns.region")}</th>
                 <th scope="col">{t("stores.columns.marketplaces")}</th>
                 <th scope="col">{t("stores.columns.authorized")}</th>
+                <th scope="col">{t("stores.columns.lastSync")}</th>
                 <th scope="col">{t("stores.columns.role")}</th>
                 <th scope="col">
                   <span className="sr-only">{t("stores.columns.actions")}</span>
@@ -58,6 +70,9 @@ export function StoresPage() {
                       {health.kind !== "revoked" && (
                         <div className="muted small">{t("stores.daysLeft", { count: health.daysLeft })}</div>
                       )}
+                    </td>
+                    <td>
+                      <LastSync storeId={store.id} />
                     </td>
                     <td>{t(`roles.${store.role}`, { defaultValue: store.role })}</td>
                     <td>
