@@ -290,7 +290,8 @@ def demo(
     except ConfigurationError as exc:
         _fail(str(exc))
     typer.secho(
-        f"\nMint Hub Operations demo\n  API:              {settings.public_url}/api/v1"
+        f"\nMint Hub Operations demo\n  Web app:          {settings.public_url}/\n"
+        f"  API:              {settings.public_url}/api/v1"
         f"  (docs: {settings.public_url}/api/docs)\n  Simulated Amazon: {sim_url}\n"
         f"  Demo user:        {DEMO_EMAIL} / {DEMO_PASSWORD}\n  Ctrl-C stops everything.\n",
         fg=typer.colors.GREEN,

@@ -32,7 +32,7 @@ from minthub_api.health.readiness import LwaCredentialCheck
 from minthub_api.mail.sender import build_mail_sender
 from minthub_api.stores.lwa import AppLwaClient
 from minthub_api.stores.spapi import AmazonServices
-from minthub_api.web import pages
+from minthub_api.web import pages, spa
 
 
 def _operation_id(route: APIRoute) -> str:
@@ -186,10 +186,14 @@ def create_app(settings: Settings | None = None, *, engine: AsyncEngine | None =
     app.state.mail = build_mail_sender(settings)
     install_error_handlers(app)
     app.include_router(api_router)
-    app.include_router(pages.router)
     app.include_router(health_endpoints.metrics_router)
     app.state.metrics = Metrics()
     app.add_middleware(HttpMetricsMiddleware, metrics=app.state.metrics)
+    # The built web app when there is one (frontend/dist), else the placeholder pages. Last:
+    # its fallback serves index.html for paths no route above claims.
+    app.include_router(pages.invitation_router)
+    if not spa.mount(app, settings.frontend_dist):
+        app.include_router(pages.router)
     app.add_middleware(RequestIdMiddleware)
     app.openapi = _problem_openapi(app)  # type: ignore[method-assign]
     return app

@@ -114,12 +114,20 @@ class Settings(BaseSettings):
         ]
     )
 
+    # The built web app (`npm run build` in frontend/). Unset: frontend/dist of this checkout.
+    frontend_dist: Path | None = None
+
     @field_validator("spapi_roles", mode="before")
     @classmethod
     def _split_roles(cls, value: object) -> object:
         if isinstance(value, str):
             return [part.strip() for part in value.split(",") if part.strip()]
         return value
+
+    @field_validator("frontend_dist", mode="before")
+    @classmethod
+    def _empty_is_unset(cls, value: object) -> object:
+        return None if value == "" else value
 
     @field_validator("public_url", "lwa_token_url", "seller_central_url", "spapi_endpoint")
     @classmethod

@@ -8,6 +8,8 @@ from fastapi import APIRouter
 from fastapi.responses import HTMLResponse
 
 router = APIRouter(include_in_schema=False)
+# Served even when the web app is mounted: the e-mailed link must open whatever serves /.
+invitation_router = APIRouter(include_in_schema=False)
 
 _PAGE = """<!doctype html><html lang="en"><head><meta charset="utf-8">
 <meta name="referrer" content="no-referrer"><title>{title} · Mint Hub Operations</title>
@@ -71,7 +73,7 @@ document.getElementById("accept").addEventListener("submit", async (event) => {
 </script>"""
 
 
-@router.get("/invitations/accept")
+@invitation_router.get("/invitations/accept")
 async def accept_invitation_page() -> HTMLResponse:
     return page(
         "Accept your invitation",
