@@ -12,8 +12,10 @@ from minthub_api.auth import endpoints as auth_endpoints
 from minthub_api.health import endpoints as health_endpoints
 from minthub_api.inventory import endpoints as inventory_endpoints
 from minthub_api.orders import endpoints as orders_endpoints
+from minthub_api.replenishment import endpoints as replenishment_endpoints
 from minthub_api.stores import endpoints as store_endpoints
 from minthub_api.stores.dependencies import get_current_store
+from minthub_api.sync import endpoints as sync_endpoints
 
 STORE_PREFIX = "/stores/{store_id}"
 
@@ -22,6 +24,8 @@ STORE_SCOPED_ROUTERS = [
     inventory_endpoints.router,
     orders_endpoints.router,
     audit_endpoints.store_router,
+    sync_endpoints.store_router,
+    replenishment_endpoints.router,
 ]
 
 api_router = APIRouter(prefix="/api/v1")
@@ -30,6 +34,7 @@ api_router.include_router(auth_endpoints.router)
 # Public store routes first: `/stores/connect` must not be captured by `/stores/{store_id}`.
 api_router.include_router(store_endpoints.router)
 api_router.include_router(audit_endpoints.router)
+api_router.include_router(sync_endpoints.router)
 for scoped in STORE_SCOPED_ROUTERS:
     api_router.include_router(
         scoped, prefix=STORE_PREFIX, dependencies=[Depends(get_current_store)]

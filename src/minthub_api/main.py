@@ -25,6 +25,7 @@ from minthub_api.core.logging import RequestIdMiddleware, configure_logging
 from minthub_api.core.settings import ConfigurationError, Settings, check_settings, get_settings
 from minthub_api.crypto.envelope import LocalKeyProvider
 from minthub_api.stores.spapi import AmazonServices
+from minthub_api.sync.jobs import ProcrastinateQueue, create_job_app
 from minthub_api.web import pages
 
 
@@ -109,9 +110,15 @@ def create_app(settings: Settings | None = None, *, engine: AsyncEngine | None =
         timeout = httpx.Timeout(settings.http_timeout_seconds, connect=10.0)
         async with httpx.AsyncClient(timeout=timeout, follow_redirects=False) as http:
             app.state.amazon = build_amazon(settings, http)
+            # The job queue (procrastinate): the API only enqueues; `minthub-api worker` runs.
+            job_app = create_job_app(str(db_engine.url.render_as_string(hide_password=False)),
+                                     max_size=2)
+            await job_app.open_async()
+            app.state.sync_queue = ProcrastinateQueue(job_app)
             try:
                 yield
             finally:
+                await job_app.close_async()
                 app.state.amazon.token_cache.clear()
                 if own_engine:
                     await db_engine.dispose()

@@ -15,6 +15,7 @@ class AuditAction(StrEnum):
     user_sign_in_failed = "user_sign_in_failed"
     user_signed_out = "user_signed_out"
     user_created = "user_created"
+    sync_requested = "sync_requested"
 
 
 class AuditReason(StrEnum):

@@ -8,7 +8,7 @@ from fastapi.responses import RedirectResponse, Response
 from minthub_api.amazon.regions import Region
 from minthub_api.audit.service import Actor
 from minthub_api.auth.dependencies import CurrentActor, CurrentUser, OptionalUser, request_id
-from minthub_api.core.db import SessionDep
+from minthub_api.core.db import SessionDep, utcnow
 from minthub_api.core.errors import (
     AmazonDenied,
     AmazonUnavailable,
@@ -22,6 +22,7 @@ from minthub_api.core.settings import Settings
 from minthub_api.stores import service as store_service
 from minthub_api.stores.dependencies import CurrentStore
 from minthub_api.stores.schemas import ConnectStart, StoreRead
+from minthub_api.sync import status as sync_status
 
 router = APIRouter(tags=["stores"])
 store_router = APIRouter(tags=["stores"])
@@ -92,6 +93,9 @@ async def amazon_oauth_callback(
         selling_partner_id=selling_partner_id,
         code=spapi_oauth_code,
         error=error,
+    )
+    await sync_status.on_store_connected(
+        session, request.app.state.sync_queue, store, settings=settings, now=utcnow()
     )
     return RedirectResponse(
         f"{settings.public_url}/stores/{store.id}",
