@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
-from typing import Annotated, Literal
+from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
@@ -69,7 +69,7 @@ async def get_order_summary(
     queue: QueueDep,
     settings: SettingsDep,
     now: NowDep,
-    days: Annotated[Literal[7, 30, 90] | None, Query()] = None,
+    days: Annotated[int | None, Query(description="7, 30 or 90")] = None,
     from_date: Annotated[date | None, Query(alias="from")] = None,
     to_date: Annotated[date | None, Query(alias="to")] = None,
     marketplace_id: Annotated[str | None, Query(max_length=32)] = None,

@@ -45,6 +45,7 @@ STATUS_FIELD = {"PENDING": "pending", "PENDING_AVAILABILITY": "pending",
                 "UNSHIPPED": "unshipped", "PARTIALLY_SHIPPED": "partially_shipped",
                 "SHIPPED": "shipped", "CANCELLED": "cancelled"}
 MAX_RANGE_DAYS = 366
+ALLOWED_DAYS = (7, 30, 90)
 
 
 class InvalidRange(AppError):
@@ -71,6 +72,8 @@ def resolve_range(
         if (to_date - from_date).days + 1 > MAX_RANGE_DAYS:
             raise InvalidRange(f"At most {MAX_RANGE_DAYS} days")
         return from_date, to_date
+    if days is not None and days not in ALLOWED_DAYS:
+        raise InvalidRange("`days` is 7, 30 or 90 (or give `from` and `to`)")
     today = now.astimezone(tz).date()
     n = days or 30
     return today - timedelta(days=n - 1), today
