@@ -61,6 +61,7 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
         temporary_database("minthub_e2e") as db_url,
         (logs / "simulator.log").open("wb") as sim_log,
         (logs / "api.log").open("wb") as api_log,
+        (logs / "worker.log").open("wb") as worker_log,
     ):
         env = {
             **os.environ,
@@ -97,6 +98,9 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
                 stdout=api_log,
                 stderr=subprocess.STDOUT,
             ),
+            subprocess.Popen(
+                [str(BIN), "worker"], env=env, stdout=worker_log, stderr=subprocess.STDOUT
+            ),
         ]
         try:
             wait_until_up(f"http://127.0.0.1:{sim_port}/_sim/calls", procs[0])
@@ -127,7 +131,8 @@ def test_readme_walkthrough(stack: dict[str, str]) -> None:
     # What a person sees: signed in, a connected store, SKUs with stock, orders with status.
     assert f'"email": "{DEMO_EMAIL}"' in out
     assert '"status": "connected"' in out
-    assert '"sku":' in out and '"fulfillable":' in out
+    assert '"sku":' in out and '"fulfillable":' in out and '"stale": false' in out
+    assert '"time_zone": "America/Los_Angeles"' in out and '"status_counts":' in out
     assert '"order_id":' in out and '"status":' in out
     assert '"operation": "searchOrders"' in out
     # The walkthrough's calls went through the simulator: a real LWA exchange and refresh.
