@@ -11,6 +11,7 @@ from minthub_api.audit import endpoints as audit_endpoints
 from minthub_api.auth import endpoints as auth_endpoints
 from minthub_api.health import endpoints as health_endpoints
 from minthub_api.inventory import endpoints as inventory_endpoints
+from minthub_api.listings import endpoints as listings_endpoints
 from minthub_api.orders import endpoints as orders_endpoints
 from minthub_api.replenishment import endpoints as replenishment_endpoints
 from minthub_api.stores import endpoints as store_endpoints
@@ -26,6 +27,7 @@ STORE_SCOPED_ROUTERS = [
     audit_endpoints.store_router,
     sync_endpoints.store_router,
     replenishment_endpoints.router,
+    listings_endpoints.router,
 ]
 
 api_router = APIRouter(prefix="/api/v1")

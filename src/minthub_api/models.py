@@ -3,6 +3,7 @@
 from minthub_api.audit.models import AuditEvent
 from minthub_api.auth.models import User, UserSession
 from minthub_api.core.db import Base
+from minthub_api.listings.models import ListingSnapshot
 from minthub_api.replenishment.models import (
     ReplenishmentDecision,
     ReplenishmentSettings,
@@ -20,6 +21,7 @@ __all__ = [
     "AuditEvent",
     "Base",
     "InventorySnapshot",
+    "ListingSnapshot",
     "OAuthState",
     "OrderItemSnapshot",
     "OrderSnapshot",

@@ -37,11 +37,11 @@ log = structlog.get_logger("minthub.jobs")
 
 QUEUE = "sync"
 SYNC_TASK = "minthub:sync_store"
+SCHEDULE_TASK = "minthub:schedule_syncs"
 RETRY = procrastinate.RetryStrategy(
     max_attempts=6, wait=5, exponential_wait=3, retry_exceptions={SyncRetryable}
 )
 
-blueprint = procrastinate.Blueprint()
 
 
 def libpq_dsn(database_url: str) -> str:
@@ -58,7 +58,11 @@ def create_job_app(database_url: str, *, max_size: int = 4) -> procrastinate.App
         max_size=max_size,
     )
     app = procrastinate.App(connector=connector)
-    app.add_tasks_from(blueprint, namespace="minthub")
+    # Tasks are registered per App (not through a shared Blueprint): a task keeps a link to
+    # the app it was added to, and the API, workers and tests each have their own.
+    app.task(name=SYNC_TASK, pass_context=True, retry=RETRY, queue=QUEUE)(sync_store)
+    scheduler = app.task(name=SCHEDULE_TASK, pass_context=True, queue=QUEUE)(schedule_syncs)
+    app.periodic(cron="*/5 * * * *")(scheduler)
     return app
 
 
@@ -91,7 +95,6 @@ class ProcrastinateQueue:
         return True
 
 
-@blueprint.task(name="sync_store", pass_context=True, retry=RETRY, queue=QUEUE)
 async def sync_store(
     context: procrastinate.JobContext,
     store_id: str,
@@ -109,8 +112,6 @@ async def sync_store(
     return summary
 
 
-@blueprint.periodic(cron="*/5 * * * *")
-@blueprint.task(name="schedule_syncs", pass_context=True, queue=QUEUE)
 async def schedule_syncs(context: procrastinate.JobContext, timestamp: int) -> int:
     rt: SyncRuntime = context.additional_context["runtime"]
     return await queue_due_syncs(rt, ProcrastinateQueue(context.app))
@@ -143,15 +144,3 @@ async def queue_due_syncs(rt: SyncRuntime, queue: ProcrastinateQueue) -> int:
         queued += await queue.enqueue(store_id, datasets, reason=AuditReason.scheduled_sync)
     log.info("sync.scheduled", stores=queued, at=utcnow().isoformat())
     return queued
-
-
-async def run_worker(rt: SyncRuntime, app: procrastinate.App, *, concurrency: int,
-                     wait: bool = True) -> None:
-    async with app.open_async():
-        await app.run_worker_async(
-            queues=[QUEUE],
-            concurrency=concurrency,
-            wait=wait,
-            additional_context={"runtime": rt},
-            delete_jobs="successful",
-        )
