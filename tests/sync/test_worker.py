@@ -41,12 +41,9 @@ async def worker_app(worker_db: str, simulator: RunningSimulator) -> AsyncIterat
         yield application
 
 
-@pytest.fixture(scope="module")
-def workers(
-    worker_app: FastAPI, worker_db: str, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[list[subprocess.Popen[bytes]]]:
+def worker_env(worker_app: FastAPI, worker_db: str) -> dict[str, str]:
     settings = worker_app.state.settings
-    env = {
+    return {
         **os.environ,
         "MINTHUB_DATABASE_URL": worker_db,
         "MINTHUB_LWA_CLIENT_ID": settings.lwa_client_id,
@@ -57,6 +54,13 @@ def workers(
         "MINTHUB_TOKEN_KEK": settings.token_kek.get_secret_value(),
         "MINTHUB_LOG_FORMAT": "json",
     }
+
+
+@pytest.fixture(scope="module")
+def workers(
+    worker_app: FastAPI, worker_db: str, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[list[subprocess.Popen[bytes]]]:
+    env = worker_env(worker_app, worker_db)
     logs = tmp_path_factory.mktemp("worker-logs")
     procs = []
     files = []
@@ -141,3 +145,28 @@ class TestWorker:
                 await sim_http.delete("/_sim/faults")
             assert failed_seen and orders["state"] == "succeeded", orders
             assert orders["last_error_at"] is not None
+
+
+class TestSyncCommand:
+    async def test_foreground_sync_full_and_incremental(
+        self, worker_app: FastAPI, worker_db: str, sim_http: httpx.AsyncClient
+    ) -> None:
+        env = worker_env(worker_app, worker_db)
+        async with signed_in_client(worker_app) as client:
+            store = await connect_store(client, sim_http)
+
+        def run(*args: str) -> subprocess.CompletedProcess[str]:
+            return subprocess.run(
+                [str(BIN), "sync", *args], env=env, capture_output=True, text=True, timeout=120
+            )
+
+        first = await asyncio.to_thread(run, "--store", str(store["id"]), "--full")
+        assert first.returncode == 0, first.stdout + first.stderr
+        assert f"{store['id']} inventory: succeeded, 360 rows" in first.stdout
+        assert f"{store['id']} orders: succeeded" in first.stdout
+        again = await asyncio.to_thread(run, "--store", str(store["id"]))
+        assert "orders: succeeded" in again.stdout and "(incremental)" in again.stdout
+        bad = await asyncio.to_thread(run, "--store", "nope")
+        assert bad.returncode == 2 and "not a store id" in bad.stderr
+        neither = await asyncio.to_thread(run)
+        assert neither.returncode == 2
