@@ -1,0 +1,75 @@
+"""POST/GET .../sync and GET /store-health, in-process (no worker: jobs stay queued)."""
+
+from __future__ import annotations
+
+import httpx
+from fastapi import FastAPI
+from sqlalchemy import text
+
+from tests.conftest import connect_store, signed_in_client
+from tests.support.sync import sync
+
+
+async def todo_jobs(app: FastAPI, store_id: object) -> list[dict[str, object]]:
+    async with app.state.engine.connect() as conn:
+        rows = await conn.execute(
+            text(
+                "SELECT args FROM procrastinate.procrastinate_jobs"
+                " WHERE args->>'store_id' = :sid AND status = 'todo'"
+            ),
+            {"sid": str(store_id)},
+        )
+        return [dict(r[0]) for r in rows]
+
+
+class TestRequestSync:
+    async def test_queues_one_job_and_shows_progress_fields(
+        self, app: FastAPI, user_client: httpx.AsyncClient, sim_http: httpx.AsyncClient
+    ) -> None:
+        store = await connect_store(user_client, sim_http)
+        url = f"/api/v1/stores/{store['id']}/sync"
+        await sync(app, store["id"])  # the connect job is still queued; this ran in-process
+        before = len(await todo_jobs(app, store["id"]))
+        r = await user_client.post(url, json={"datasets": ["orders"], "full": True})
+        assert r.status_code == 202, r.text
+        states = {d["dataset"]: d for d in r.json()["datasets"]}
+        assert states["orders"]["state"] == "queued" and r.json()["done"] is False
+        assert states["inventory"]["state"] == "succeeded"
+        assert states["listings"]["state"] == "never" and states["reports"]["state"] == "never"
+        again = await user_client.post(url, json={"datasets": ["orders"], "full": True})
+        assert again.status_code == 202
+        jobs = await todo_jobs(app, store["id"])
+        assert len(jobs) == before + 1  # the queueing lock kept it to one
+        assert jobs[-1]["datasets"] == ["orders"] and jobs[-1]["full"] is True
+        body = (await user_client.get(url)).json()
+        inv = next(d for d in body["datasets"] if d["dataset"] == "inventory")
+        assert inv["rows_total"] > 0 and inv["requests"] > 0 and inv["source"] == "api_paging"
+
+    async def test_unknown_dataset_is_a_problem(
+        self, user_client: httpx.AsyncClient, sim_http: httpx.AsyncClient
+    ) -> None:
+        store = await connect_store(user_client, sim_http)
+        r = await user_client.post(
+            f"/api/v1/stores/{store['id']}/sync", json={"datasets": ["listings"]}
+        )
+        assert r.status_code == 422 and r.json()["code"] == "unknown_dataset"
+
+
+class TestStoreHealth:
+    async def test_lists_only_my_stores_with_every_dataset(
+        self, app: FastAPI, user_client: httpx.AsyncClient, sim_http: httpx.AsyncClient
+    ) -> None:
+        mine = await connect_store(user_client, sim_http)
+        async with signed_in_client(app) as other:
+            theirs = await connect_store(other, sim_http)
+        grid = (await user_client.get("/api/v1/store-health")).json()
+        ids = {s["store_id"] for s in grid}
+        assert mine["id"] in ids and theirs["id"] not in ids
+        row = next(s for s in grid if s["store_id"] == mine["id"])
+        assert [d["dataset"] for d in row["datasets"]] == [
+            "inventory", "orders", "listings", "reports"
+        ]
+        async with httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=app), base_url="http://testserver"
+        ) as anonymous:
+            assert (await anonymous.get("/api/v1/store-health")).status_code == 401
