@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import httpx
 from fastapi import FastAPI
 from sqlalchemy import text
@@ -73,3 +75,51 @@ class TestStoreHealth:
             transport=httpx.ASGITransport(app=app), base_url="http://testserver"
         ) as anonymous:
             assert (await anonymous.get("/api/v1/store-health")).status_code == 401
+
+
+class TestSyncOnConnect:
+    async def test_setting_off_queues_nothing(
+        self, app: FastAPI, user_client: httpx.AsyncClient, sim_http: httpx.AsyncClient
+    ) -> None:
+        import uuid
+
+        from minthub_api.core.db import utcnow
+        from minthub_api.stores.models import Store
+        from minthub_api.sync.status import on_store_connected
+
+        store = await connect_store(user_client, sim_http)
+        before = len(await todo_jobs(app, store["id"]))
+        assert before == 1  # the default: connecting queued the first sync
+        first_request = await requested_at(app, store["id"])
+        assert first_request is not None
+        off = app.state.settings.model_copy(update={"sync_on_connect": False})
+        on = app.state.settings
+        async with app.state.sessionmaker() as session, session.begin():
+            row = await session.get(Store, uuid.UUID(str(store["id"])))
+            assert row is not None
+            await on_store_connected(session, app.state.sync_queue, row, settings=off,
+                                     now=utcnow())
+        assert len(await todo_jobs(app, store["id"])) == before
+        assert await requested_at(app, store["id"]) == first_request  # untouched
+        # With the setting on, a reconnect records the request but, while a job waits, adds no
+        # duplicate job (the queueing lock).
+        async with app.state.sessionmaker() as session, session.begin():
+            row = await session.get(Store, uuid.UUID(str(store["id"])))
+            assert row is not None
+            await on_store_connected(session, app.state.sync_queue, row, settings=on,
+                                     now=utcnow())
+        assert len(await todo_jobs(app, store["id"])) == before
+        later = await requested_at(app, store["id"])
+        assert later is not None and later > first_request
+
+
+async def requested_at(app: FastAPI, store_id: object) -> datetime | None:
+    async with app.state.engine.connect() as conn:
+        value: datetime | None = await conn.scalar(
+            text(
+                "SELECT requested_at FROM sync_datasets"
+                " WHERE store_id = :sid AND dataset = 'orders'"
+            ),
+            {"sid": str(store_id)},
+        )
+        return value
