@@ -19,13 +19,24 @@ export function LoginPage() {
   const next = new URLSearchParams(location.search).get("next");
   const target = next && next.startsWith("/") && !next.startsWith("//") ? next : "/stores";
 
-  if (me.data) return <Navigate to={target} replace />;
+  // API paths (Amazon's Appstore login URI kept across sign-in) need a full page load.
+  const serverPath = target.startsWith("/api/");
+  if (me.data) {
+    if (serverPath) {
+      window.location.assign(target);
+      return null;
+    }
+    return <Navigate to={target} replace />;
+  }
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
     login.mutate(
       { email, password, ...(mfaCode ? { mfa_code: mfaCode } : {}) },
-      { onSuccess: () => navigate(target, { replace: true }) },
+      {
+        onSuccess: () =>
+          serverPath ? window.location.assign(target) : navigate(target, { replace: true }),
+      },
     );
   };
   const code = login.error instanceof ApiError ? login.error.code : login.error ? "network_error" : null;
