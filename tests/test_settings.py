@@ -55,3 +55,12 @@ class TestCheckSettings:
     def test_redirect_uri_derives_from_public_url(self) -> None:
         s = Settings(public_url="https://ops.example.com/")
         assert s.redirect_uri == "https://ops.example.com/api/v1/oauth/amazon/callback"
+
+
+def test_env_example_lists_every_setting() -> None:
+    """Operators configure from .env.example: every setting must be there, with its name."""
+    from pathlib import Path
+
+    text = (Path(__file__).resolve().parents[1] / ".env.example").read_text(encoding="utf-8")
+    missing = [f for f in Settings.model_fields if f"MINTHUB_{f.upper()}=" not in text]
+    assert missing == []
