@@ -8,12 +8,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from minthub_api.audit import service as audit
 from minthub_api.audit.actions import AuditAction, AuditReason
-from minthub_api.core.errors import Conflict, NotFound, StoreRevoked
+from minthub_api.core.errors import Conflict, NotFound
 from minthub_api.stores.dependencies import StoreContext
-from minthub_api.stores.models import StoreRole, StoreStatus
+from minthub_api.stores.models import StoreRole
 from minthub_api.stores.repository import MemberRepository
 from minthub_api.stores.schemas import MemberRead
-from minthub_api.stores.spapi import AmazonServices, mark_revoked
 
 
 class MemberNotFound(NotFound):
@@ -51,26 +50,4 @@ async def remove_member(session: AsyncSession, store: StoreContext, user_id: uui
         reason=AuditReason.access_management,
         store_id=store.store.id,
         details={"user_id": str(user_id), "role": membership.role},
-    )
-
-
-async def disconnect(session: AsyncSession, amazon: AmazonServices, store: StoreContext) -> None:
-    """Disconnect the store: its refresh token is destroyed and no more calls are made to
-    Amazon for it (reconnect through /stores/connect). Raises `StoreRevoked` when already off."""
-    if store.store.status != StoreStatus.connected:
-        raise StoreRevoked("The store is already disconnected")
-    await mark_revoked(
-        session,
-        amazon,
-        store.store,
-        cause="disconnected_by_owner",
-        actor=store.actor,
-        reason=AuditReason.access_management,
-    )
-    audit.record(
-        session,
-        store.actor,
-        AuditAction.store_disconnected,
-        reason=AuditReason.access_management,
-        store_id=store.store.id,
     )

@@ -20,7 +20,6 @@ from minthub_api.core.errors import (
     AmazonDenied,
     AmazonUnavailable,
     BetaAccessRequired,
-    Forbidden,
     InvalidState,
     OAuthError,
     StoreNotFound,
@@ -97,10 +96,9 @@ async def read_store(session: AsyncSession, ctx: StoreContext) -> StoreRead:
 async def disconnect(session: AsyncSession, amazon: AmazonServices, ctx: StoreContext) -> StoreRead:
     """The owner's "disconnect": revoke now (shred the token, evict, audit). Idempotent.
 
-    Raises `Forbidden` for a viewer. Data already synced stays readable to members.
+    Owners only: the store dependency refuses unsafe methods to viewers. Data already synced
+    stays readable to members.
     """
-    if ctx.role != StoreRole.owner:
-        raise Forbidden("Only an owner of the store can disconnect it")
     if ctx.store.status != StoreStatus.revoked:
         await mark_revoked(
             session,
