@@ -13,9 +13,12 @@ from minthub_api.beta import endpoints as beta_endpoints
 from minthub_api.health import endpoints as health_endpoints
 from minthub_api.inventory import endpoints as inventory_endpoints
 from minthub_api.invitations import endpoints as invitation_endpoints
+from minthub_api.listings import endpoints as listings_endpoints
 from minthub_api.orders import endpoints as orders_endpoints
+from minthub_api.replenishment import endpoints as replenishment_endpoints
 from minthub_api.stores import endpoints as store_endpoints
 from minthub_api.stores.dependencies import get_current_store
+from minthub_api.sync import endpoints as sync_endpoints
 from minthub_api.tokens import endpoints as token_endpoints
 
 STORE_PREFIX = "/stores/{store_id}"
@@ -26,6 +29,9 @@ STORE_SCOPED_ROUTERS = [
     orders_endpoints.router,
     audit_endpoints.store_router,
     invitation_endpoints.store_router,
+    sync_endpoints.store_router,
+    replenishment_endpoints.router,
+    listings_endpoints.router,
 ]
 
 api_router = APIRouter(prefix="/api/v1")
@@ -37,6 +43,7 @@ api_router.include_router(audit_endpoints.router)
 api_router.include_router(token_endpoints.router)
 api_router.include_router(invitation_endpoints.router)
 api_router.include_router(beta_endpoints.router)
+api_router.include_router(sync_endpoints.router)
 for scoped in STORE_SCOPED_ROUTERS:
     api_router.include_router(
         scoped, prefix=STORE_PREFIX, dependencies=[Depends(get_current_store)]

@@ -1,4 +1,4 @@
-"""`minthub-api`: serve, demo, migrate, users, simulate-amazon, keys, audit."""
+"""`minthub-api`: serve, demo, migrate, users, simulate-amazon, keys, audit, worker, sync."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import os
 import secrets
 import signal
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Coroutine, Iterator, Sequence
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -313,8 +313,14 @@ def demo(
                 )
             )
         )
+    from minthub_api.sync import commands
+
+    def demo_worker() -> Coroutine[Any, Any, None]:
+        # The demo's job worker runs in the same process tree (store syncs, scheduled syncs).
+        return commands.worker(settings, concurrency=2, install_signal_handlers=False)
+
     try:
-        asyncio.run(_serve_all(servers))
+        asyncio.run(_serve_all(servers, background=[demo_worker]))
     finally:
         if server is not None:
             server.cleanup()  # stops the embedded PostgreSQL; the data folder stays
@@ -328,8 +334,12 @@ class _SharedSignalServer(uvicorn.Server):
         yield
 
 
-async def _serve_all(servers: Sequence[uvicorn.Server]) -> None:
+async def _serve_all(
+    servers: Sequence[uvicorn.Server],
+    background: Sequence[Callable[[], Coroutine[Any, Any, None]]] = (),
+) -> None:
     loop = asyncio.get_running_loop()
+    tasks = [asyncio.create_task(start()) for start in background]
 
     def stop() -> None:
         for s in servers:
@@ -340,7 +350,12 @@ async def _serve_all(servers: Sequence[uvicorn.Server]) -> None:
     for sig in (signal.SIGINT, signal.SIGTERM):
         with contextlib.suppress(NotImplementedError):
             loop.add_signal_handler(sig, stop)
-    await asyncio.gather(*(s.serve() for s in servers))
+    try:
+        await asyncio.gather(*(s.serve() for s in servers))
+    finally:
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
 
 
 async def _ensure_demo_user(url: str) -> None:
@@ -357,6 +372,74 @@ async def _ensure_demo_user(url: str) -> None:
                 )
     finally:
         await engine.dispose()
+
+
+@app.command()
+def worker(
+    concurrency: Annotated[
+        int | None, typer.Option(help="Jobs at once (default MINTHUB_WORKER_CONCURRENCY).")
+    ] = None,
+) -> None:
+    """Run background jobs (store syncs, scheduled syncs) from the PostgreSQL job queue.
+
+    Start as many as you like, on as many machines, against the same database."""
+    from minthub_api.sync import commands
+
+    settings = _settings()
+    _require_db(settings)
+    asyncio.run(commands.worker(settings, concurrency=concurrency or settings.worker_concurrency))
+
+
+@app.command()
+def sync(
+    store: Annotated[str | None, typer.Option(help="The store id to sync.")] = None,
+    all_stores: Annotated[bool, typer.Option("--all", help="Every connected store.")] = False,
+    full: Annotated[bool, typer.Option(help="Ignore high-water marks; re-pull all.")] = False,
+) -> None:
+    """Sync inventory and orders now, in the foreground, with a progress bar."""
+    import uuid
+
+    from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+    from minthub_api.sync import commands
+
+    if (store is None) == (not all_stores):
+        _fail("Give exactly one of --store ID or --all")
+    settings = _settings()
+    _require_db(settings)
+    try:
+        wanted = uuid.UUID(store) if store else None
+    except ValueError:
+        _fail(f"not a store id: {store}")
+    ids = asyncio.run(commands.store_ids(settings, wanted if store else None))
+    if not ids:
+        _fail("no such store" if store else "no connected stores")
+    with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn()) as bar:
+        tasks: dict[tuple[str, str], Any] = {}
+
+        def hook(store_id: uuid.UUID) -> Any:
+            def report(dataset: str, pages: int, rows: int) -> None:
+                key = (str(store_id), dataset)
+                label = f"{str(store_id)[:8]} {dataset}: {rows} rows, {pages} pages"
+                if key not in tasks:
+                    tasks[key] = bar.add_task(label, total=None)
+                bar.update(tasks[key], description=label)
+
+            return report
+
+        outcomes = asyncio.run(commands.sync_now(settings, ids, full=full, progress=hook))
+    failed = False
+    for outcome in outcomes:
+        for d in outcome.datasets:
+            typer.echo(
+                f"{outcome.store_id} {d.dataset}: {d.state}, {d.rows} rows, {d.pages} pages,"
+                f" {d.requests} requests"
+                + (" (incremental)" if d.incremental else "")
+                + (f" - {d.error}" if d.error else "")
+            )
+            failed = failed or d.state != "succeeded"
+    if failed:
+        raise typer.Exit(1)
 
 
 def main() -> None:

@@ -32,6 +32,7 @@ from minthub_api.health.readiness import LwaCredentialCheck
 from minthub_api.mail.sender import build_mail_sender
 from minthub_api.stores.lwa import AppLwaClient
 from minthub_api.stores.spapi import AmazonServices
+from minthub_api.sync.jobs import ProcrastinateQueue, create_job_app
 from minthub_api.web import pages, spa
 
 
@@ -165,9 +166,16 @@ def create_app(settings: Settings | None = None, *, engine: AsyncEngine | None =
         async with httpx.AsyncClient(timeout=timeout, follow_redirects=False) as http:
             app.state.amazon = build_amazon(settings, http, db_engine, app.state.metrics)
             app.state.lwa_check = LwaCredentialCheck()
+            # The job queue (procrastinate): the API only enqueues; `minthub-api worker` runs.
+            job_app = create_job_app(
+                str(db_engine.url.render_as_string(hide_password=False)), max_size=2
+            )
+            await job_app.open_async()
+            app.state.sync_queue = ProcrastinateQueue(job_app)
             try:
                 yield
             finally:
+                await job_app.close_async()
                 app.state.amazon.token_cache.clear()
                 if own_engine:
                     await db_engine.dispose()

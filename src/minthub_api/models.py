@@ -6,7 +6,19 @@ from minthub_api.auth.models import RecoveryCode, ThrottleEvent, User, UserSessi
 from minthub_api.beta.models import BetaRequest
 from minthub_api.core.db import Base
 from minthub_api.invitations.models import Invitation
+from minthub_api.listings.models import ListingSnapshot
+from minthub_api.replenishment.models import (
+    ReplenishmentDecision,
+    ReplenishmentSettings,
+    ReplenishmentSkuOverride,
+)
 from minthub_api.stores.models import OAuthState, Store, StoreCredential, StoreMembership
+from minthub_api.sync.models import (
+    InventorySnapshot,
+    OrderItemSnapshot,
+    OrderSnapshot,
+    SyncDataset,
+)
 from minthub_api.tokens.models import ApiToken
 
 __all__ = [
@@ -15,13 +27,21 @@ __all__ = [
     "AuditEvent",
     "Base",
     "BetaRequest",
+    "InventorySnapshot",
     "Invitation",
+    "ListingSnapshot",
     "OAuthState",
+    "OrderItemSnapshot",
+    "OrderSnapshot",
     "RecoveryCode",
+    "ReplenishmentDecision",
+    "ReplenishmentSettings",
+    "ReplenishmentSkuOverride",
     "SpApiRateBucket",
     "Store",
     "StoreCredential",
     "StoreMembership",
+    "SyncDataset",
     "ThrottleEvent",
     "User",
     "UserSession",

@@ -34,8 +34,9 @@ async def test_filters_and_cursor_pagination(
 ) -> None:
     store = await connect_store(user_client, sim_http)
     url = f"/api/v1/stores/{store['id']}/audit-events"
-    for _ in range(3):
-        assert (await user_client.get(f"/api/v1/stores/{store['id']}/inventory")).status_code == 200
+    for _ in range(3):  # live reads: one SP-API call and one read event each
+        r = await user_client.get(f"/api/v1/stores/{store['id']}/orders", params={"days": 2})
+        assert r.status_code == 200, r.text
     everything = await _all_pages(user_client, url, limit=2)
     ids = [e["id"] for e in everything]
     assert len(ids) == len(set(ids)) >= 8
@@ -44,7 +45,7 @@ async def test_filters_and_cursor_pagination(
     )
     reads = await _all_pages(user_client, url, limit=2, action="store_data_read")
     assert len(reads) == 3 and all(e["action"] == "store_data_read" for e in reads)
-    calls = await _all_pages(user_client, url, operation="getInventorySummaries")
+    calls = await _all_pages(user_client, url, operation="searchOrders")
     assert len(calls) == 3 and all(e["action"] == "spapi_call" for e in calls)
     assert all(e["reason"] == "user_view" for e in calls)
     by_reason = await _all_pages(user_client, url, reason="authorization")

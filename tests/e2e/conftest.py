@@ -45,6 +45,8 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
         (logs / "simulator.log").open("wb") as sim_log,
         (logs / "api.log").open("wb") as api_log,
         (logs / "api2.log").open("wb") as api2_log,
+        (logs / "worker.log").open("wb") as worker_log,
+        (logs / "worker2.log").open("wb") as worker2_log,
     ):
         env = {
             **os.environ,
@@ -94,6 +96,19 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
                 stdout=api2_log,
                 stderr=subprocess.STDOUT,
             ),
+            # Two workers on the same queue: jobs of one store must still run one at a time.
+            subprocess.Popen(
+                [str(BIN), "worker"],
+                env={**env, "TMPDIR": str(api_tmp)},
+                stdout=worker_log,
+                stderr=subprocess.STDOUT,
+            ),
+            subprocess.Popen(
+                [str(BIN), "worker"],
+                env={**env, "TMPDIR": str(api_tmp)},
+                stdout=worker2_log,
+                stderr=subprocess.STDOUT,
+            ),
         ]
         try:
             wait_until_up(f"http://127.0.0.1:{sim_port}/_sim/calls", procs[0])
@@ -105,6 +120,8 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
                 "api2": f"http://127.0.0.1:{api2_port}",
                 "api_log": str(logs / "api.log"),
                 "api2_log": str(logs / "api2.log"),
+                "worker_log": str(logs / "worker.log"),
+                "worker2_log": str(logs / "worker2.log"),
                 "api_tmp": str(api_tmp),
                 "database_url": db_url,  # the owner's: pg_dump reads everything
             }

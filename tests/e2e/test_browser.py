@@ -187,8 +187,12 @@ def test_seller_morning_in_the_browser(
     expect(inventory.locator("tbody tr").first).to_be_visible()
     expect(page.get_by_text(re.compile(r"Showing \d+ of \d+ SKUs"))).to_be_visible()
     expect(page.get_by_test_id("order-status-counts")).to_be_visible()
-    expect(page.get_by_test_id("panel-orders").locator("svg.recharts-surface").first).to_be_visible()
-    expect(page.get_by_test_id("panel-replenishment").get_by_test_id("not-available")).to_be_visible()
+    expect(
+        page.get_by_test_id("panel-orders").locator("svg.recharts-surface").first
+    ).to_be_visible()
+    expect(
+        page.get_by_test_id("panel-replenishment").get_by_test_id("not-available")
+    ).to_be_visible()
     total = int(sku_count(page, r"of (\d+) SKUs"))
     assert total > 50  # more than one Amazon page was followed
     check_page(browser, "05-dashboard")

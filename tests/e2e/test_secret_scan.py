@@ -10,6 +10,7 @@ secret the simulator issued or accepted.
 from __future__ import annotations
 
 import subprocess
+import time
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
@@ -36,6 +37,17 @@ def connect(api: httpx.Client, sim: httpx.Client, spid: str) -> str:
 def sim_calls(sim: httpx.Client, spid: str) -> int:
     per_op = sim.get("/_sim/calls").json()["spapi"].get(spid, {})
     return sum(op["calls"] for op in per_op.values())
+
+
+def wait_until_synced(api: httpx.Client, store: str, limit_s: float = 120) -> None:
+    """Until no dataset of the store is queued or running (the workers are done with it)."""
+    deadline = time.monotonic() + limit_s
+    while time.monotonic() < deadline:
+        states = [d["state"] for d in api.get(f"/api/v1/stores/{store}/sync").json()["datasets"]]
+        if not {"queued", "running"} & set(states):
+            return
+        time.sleep(0.5)
+    raise AssertionError(f"store {store} still syncing after {limit_s} s: {states}")
 
 
 def test_full_life_leaves_no_secret_in_clear(stack: dict[str, str]) -> None:
@@ -71,22 +83,30 @@ def test_full_life_leaves_no_secret_in_clear(stack: dict[str, str]) -> None:
         api2.cookies = api.cookies
         api2.headers["X-CSRF-Token"] = api.cookies["minthub_csrf"]
         assert api2.get(f"/api/v1/stores/{store}/inventory").status_code == 200
+        # The workers synced it too (connecting queued the first sync): let them finish.
+        wait_until_synced(api, store)
         before = sim_calls(sim, "A1SCANSELLER01")
         assert api.delete(f"/api/v1/stores/{store}/authorization").status_code == 200
         for client in (api, api2):
-            for path in ("inventory", "orders"):
-                refused = client.get(f"/api/v1/stores/{store}/{path}")
-                assert refused.status_code == 409, (client.base_url, path)
+            for refused in (
+                client.get(f"/api/v1/stores/{store}/orders"),
+                client.post(f"/api/v1/stores/{store}/sync"),
+            ):
+                assert refused.status_code == 409, (client.base_url, refused.url)
+            # Synced data stays readable (until the retention window), never refreshed.
+            assert client.get(f"/api/v1/stores/{store}/inventory").status_code == 200
         assert sim_calls(sim, "A1SCANSELLER01") == before  # zero calls from any process
 
         # A second store that the seller revokes on Amazon's side.
         other = connect(api, sim, "A1SCANSELLER02")
         assert api.get(f"/api/v1/stores/{other}/inventory").status_code == 200
+        wait_until_synced(api, other)
         sim.post("/_sim/sellers/A1SCANSELLER02/revoke")
-        gone = api.get(f"/api/v1/stores/{other}/inventory")
+        gone = api.get(f"/api/v1/stores/{other}/orders")
         assert gone.status_code == 409 and gone.json()["code"] == "store_revoked"
         after = sim_calls(sim, "A1SCANSELLER02")
         assert api.get(f"/api/v1/stores/{other}/orders").status_code == 409
+        assert api2.post(f"/api/v1/stores/{other}/sync").status_code == 409
         assert sim_calls(sim, "A1SCANSELLER02") == after
 
         issued = sim.get("/_sim/issued-secrets").json()
@@ -108,6 +128,8 @@ def test_full_life_leaves_no_secret_in_clear(stack: dict[str, str]) -> None:
         "pg_dump": dump,
         "api.log": Path(stack["api_log"]).read_bytes(),
         "api2.log": Path(stack["api2_log"]).read_bytes(),
+        "worker.log": Path(stack["worker_log"]).read_bytes(),
+        "worker2.log": Path(stack["worker2_log"]).read_bytes(),
     }
     for file in Path(stack["api_tmp"]).rglob("*"):
         if file.is_file():

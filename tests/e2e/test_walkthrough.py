@@ -49,7 +49,8 @@ def test_readme_walkthrough(stack: dict[str, str]) -> None:
     # What a person sees: signed in, a connected store, SKUs with stock, orders with status.
     assert f'"email": "{DEMO_EMAIL}"' in out
     assert '"status": "connected"' in out
-    assert '"sku":' in out and '"fulfillable":' in out
+    assert '"sku":' in out and '"fulfillable":' in out and '"stale": false' in out
+    assert '"time_zone": "America/Los_Angeles"' in out and '"status_counts":' in out
     assert '"order_id":' in out and '"status":' in out
     assert '"operation": "searchOrders"' in out
     # The walkthrough's calls went through the simulator: a real LWA exchange and refresh.

@@ -188,9 +188,15 @@ class TestDisconnect:
         assert r.status_code == 200, r.text
         assert r.json()["status"] == "revoked" and r.json()["revoke_cause"] == "owner_disconnected"
         before = await sim_calls(sim_http, spid)
-        for path in ("inventory", "orders"):
-            refused = await user_client.get(f"/api/v1/stores/{store['id']}/{path}")
+        base = f"/api/v1/stores/{store['id']}"
+        for refused in (
+            await user_client.get(f"{base}/orders"),  # a live read
+            await user_client.post(f"{base}/sync"),
+        ):
             assert refused.status_code == 409 and refused.json()["code"] == "store_revoked"
+        # What was synced stays readable until the retention window (never refreshed).
+        kept = await user_client.get(f"{base}/inventory")
+        assert kept.status_code == 200
         assert await sim_calls(sim_http, spid) == before  # not one more call to Amazon
         async with owner_db() as session:
             assert await session.get(StoreCredential, store["id"]) is None
@@ -233,8 +239,8 @@ class TestOperatorCommands:
         assert done.returncode == 0, done.stderr
         shown = (await user_client.get(f"/api/v1/stores/{store['id']}")).json()
         assert shown["status"] == "revoked" and shown["revoke_cause"] == "operator_revoked"
-        r = await user_client.get(f"/api/v1/stores/{store['id']}/inventory")
-        assert r.status_code == 409
+        r = await user_client.get(f"/api/v1/stores/{store['id']}/orders")
+        assert r.status_code == 409 and r.json()["code"] == "store_revoked"
 
     async def test_kek_rotation_rewraps_every_data_key(
         self,

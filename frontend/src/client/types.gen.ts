@@ -105,9 +105,95 @@ export type ApiTokenRead = {
 };
 
 /**
+ * AttentionItem
+ */
+export type AttentionItem = {
+    /**
+     * Asin
+     */
+    asin: string | null;
+    /**
+     * Currency
+     */
+    currency?: string | null;
+    /**
+     * Marketplace Id
+     */
+    marketplace_id: string;
+    /**
+     * Price
+     */
+    price?: string | null;
+    /**
+     * Product Name
+     */
+    product_name: string | null;
+    /**
+     * Reasons
+     */
+    reasons: Array<AttentionReason>;
+    /**
+     * Severity
+     * the highest of its reasons
+     */
+    severity: string;
+    /**
+     * Sku
+     */
+    sku: string;
+};
+
+/**
+ * AttentionPage
+ */
+export type AttentionPage = {
+    /**
+     * Items
+     */
+    items: Array<AttentionItem>;
+    /**
+     * Stale
+     */
+    stale: boolean;
+    /**
+     * Sync
+     */
+    sync: Array<DatasetStatus>;
+};
+
+/**
+ * AttentionReason
+ */
+export type AttentionReason = {
+    /**
+     * Detail
+     */
+    detail: string;
+    /**
+     * Kind
+     * restock, listing_issue, inactive, suppressed, price_changed, no_fulfillment_availability
+     */
+    kind: string;
+    /**
+     * Severity
+     * high, medium or low
+     */
+    severity: string;
+    /**
+     * Source
+     * the dataset the reason comes from
+     */
+    source: string;
+    /**
+     * Synced At
+     */
+    synced_at: string | null;
+};
+
+/**
  * AuditAction
  */
-export type AuditAction = 'spapi_call' | 'store_data_read' | 'audit_exported' | 'audit_retention_applied' | 'store_connect_started' | 'store_connected' | 'store_reauthorized' | 'store_connect_failed' | 'store_revoked' | 'token_refresh_failed' | 'key_rotated' | 'membership_added' | 'membership_role_changed' | 'membership_removed' | 'api_token_created' | 'api_token_revoked' | 'user_signed_in' | 'user_sign_in_failed' | 'user_signed_out' | 'user_created' | 'mfa_enabled' | 'mfa_disabled' | 'mfa_recovery_used' | 'beta_decision_recorded' | 'user_signed_out_everywhere' | 'user_disabled' | 'user_mfa_enabled' | 'user_mfa_verified' | 'user_mfa_failed' | 'user_mfa_reset' | 'user_recovery_code_used' | 'invitation_created' | 'invitation_accepted' | 'invitation_revoked' | 'store_member_removed' | 'store_disconnected' | 'beta_request_received' | 'beta_request_approved' | 'beta_request_rejected';
+export type AuditAction = 'spapi_call' | 'store_data_read' | 'audit_exported' | 'audit_retention_applied' | 'store_connect_started' | 'store_connected' | 'store_reauthorized' | 'store_connect_failed' | 'store_revoked' | 'token_refresh_failed' | 'key_rotated' | 'membership_added' | 'membership_role_changed' | 'membership_removed' | 'api_token_created' | 'api_token_revoked' | 'user_signed_in' | 'user_sign_in_failed' | 'user_signed_out' | 'user_created' | 'mfa_enabled' | 'mfa_disabled' | 'mfa_recovery_used' | 'beta_decision_recorded' | 'user_signed_out_everywhere' | 'user_disabled' | 'user_mfa_enabled' | 'user_mfa_verified' | 'user_mfa_failed' | 'user_mfa_reset' | 'user_recovery_code_used' | 'invitation_created' | 'invitation_accepted' | 'invitation_revoked' | 'store_member_removed' | 'store_disconnected' | 'beta_request_received' | 'beta_request_approved' | 'beta_request_rejected' | 'sync_requested';
 
 /**
  * AuditEventRead
@@ -276,6 +362,37 @@ export type BetaRequestRead = {
 export type BetaStatus = 'pending' | 'approved' | 'rejected';
 
 /**
+ * CalibrationRow
+ */
+export type CalibrationRow = {
+    /**
+     * Decisions
+     */
+    decisions: number;
+    /**
+     * Followed
+     * decisions with a suggestion after which inbound rose
+     */
+    followed: number;
+    /**
+     * Overstock Days Avg
+     */
+    overstock_days_avg: string | null;
+    /**
+     * Status
+     */
+    status: string;
+    /**
+     * Stockout Days Avg
+     */
+    stockout_days_avg: string | null;
+    /**
+     * Suggested Reorder
+     */
+    suggested_reorder: number;
+};
+
+/**
  * Check
  */
 export type Check = {
@@ -297,6 +414,188 @@ export type ConnectStart = {
      * Authorization Url
      */
     authorization_url: string;
+};
+
+/**
+ * DatasetStatus
+ * One dataset's sync state: what we have, from where, since when, and what is running.
+ */
+export type DatasetStatus = {
+    /**
+     * Dataset
+     */
+    dataset: string;
+    /**
+     * Finished At
+     */
+    finished_at?: string | null;
+    /**
+     * Freshness Minutes
+     */
+    freshness_minutes?: number | null;
+    /**
+     * High Water Mark
+     */
+    high_water_mark?: string | null;
+    /**
+     * Last Error
+     */
+    last_error?: string | null;
+    /**
+     * Last Error At
+     */
+    last_error_at?: string | null;
+    /**
+     * Last Success At
+     */
+    last_success_at?: string | null;
+    /**
+     * Next Sync At
+     */
+    next_sync_at?: string | null;
+    /**
+     * Pages
+     */
+    pages?: number;
+    /**
+     * Requested At
+     */
+    requested_at?: string | null;
+    /**
+     * Requests
+     * SP-API requests of the running or last run
+     */
+    requests?: number;
+    /**
+     * Rows Seen
+     * rows fetched by the running or last run
+     */
+    rows_seen?: number;
+    /**
+     * Rows Total
+     * rows stored for this dataset
+     */
+    rows_total?: number;
+    /**
+     * Source
+     * api_paging or report
+     */
+    source: string | null;
+    /**
+     * Stale
+     */
+    stale?: boolean;
+    /**
+     * Started At
+     */
+    started_at?: string | null;
+    /**
+     * State
+     * never, queued, running, succeeded, failed or stopped
+     */
+    state: string;
+};
+
+/**
+ * DaySales
+ */
+export type DaySales = {
+    /**
+     * Date
+     */
+    date: string;
+    /**
+     * Orders
+     */
+    orders: number;
+    /**
+     * Revenue
+     */
+    revenue: {
+        [key: string]: string;
+    };
+    /**
+     * Units
+     */
+    units: number;
+};
+
+/**
+ * DecisionJournal
+ */
+export type DecisionJournal = {
+    /**
+     * Calibration
+     */
+    calibration: Array<CalibrationRow>;
+    /**
+     * Decisions
+     */
+    decisions: Array<DecisionOutcome>;
+    /**
+     * Skus
+     */
+    skus: Array<SkuAccuracy>;
+};
+
+/**
+ * DecisionOutcome
+ */
+export type DecisionOutcome = {
+    /**
+     * Available
+     */
+    available: number;
+    /**
+     * Day
+     */
+    day: string;
+    /**
+     * Inbound
+     */
+    inbound: number;
+    /**
+     * Inbound Sent
+     * rise in inbound units within that horizon
+     */
+    inbound_sent: number;
+    /**
+     * Marketplace Id
+     */
+    marketplace_id: string;
+    /**
+     * Observed Days
+     * later journal days within lead + review period
+     */
+    observed_days: number;
+    /**
+     * Overstock Days
+     */
+    overstock_days: number;
+    /**
+     * Sku
+     */
+    sku: string;
+    /**
+     * Status
+     */
+    status: string;
+    /**
+     * Stockout Days
+     */
+    stockout_days: number;
+    /**
+     * Suggested Quantity
+     */
+    suggested_quantity: number;
+    /**
+     * Units Per Day
+     */
+    units_per_day: string;
+    /**
+     * Why
+     */
+    why: string;
 };
 
 /**
@@ -340,6 +639,11 @@ export type InventoryItem = {
      */
     fulfillable: number;
     /**
+     * Inbound
+     * inbound_working + inbound_shipped + inbound_receiving
+     */
+    inbound?: number;
+    /**
      * Inbound Receiving
      */
     inbound_receiving: number;
@@ -375,6 +679,85 @@ export type InventoryItem = {
      * Sku
      */
     sku: string;
+    /**
+     * Synced At
+     */
+    synced_at?: string | null;
+    /**
+     * Total
+     */
+    total: number;
+    /**
+     * Unfulfillable
+     */
+    unfulfillable: number;
+};
+
+/**
+ * InventoryPage
+ * A page of the stored snapshot, with totals over every matching row and its freshness.
+ */
+export type InventoryPage = {
+    /**
+     * Items
+     */
+    items: Array<InventoryItem>;
+    /**
+     * Next Cursor
+     */
+    next_cursor?: string | null;
+    /**
+     * Stale
+     */
+    stale: boolean;
+    /**
+     * Sync
+     */
+    sync: Array<DatasetStatus>;
+    totals: InventoryTotals;
+};
+
+/**
+ * InventorySort
+ */
+export type InventorySort = 'sku' | '-sku' | 'fulfillable' | '-fulfillable' | 'inbound' | '-inbound' | 'total' | '-total' | '-unfulfillable';
+
+/**
+ * InventoryTotals
+ */
+export type InventoryTotals = {
+    /**
+     * Fulfillable
+     */
+    fulfillable: number;
+    /**
+     * Inbound
+     */
+    inbound: number;
+    /**
+     * Inbound Receiving
+     */
+    inbound_receiving: number;
+    /**
+     * Inbound Shipped
+     */
+    inbound_shipped: number;
+    /**
+     * Inbound Working
+     */
+    inbound_working: number;
+    /**
+     * Researching
+     */
+    researching: number;
+    /**
+     * Reserved
+     */
+    reserved: number;
+    /**
+     * Skus
+     */
+    skus: number;
     /**
      * Total
      */
@@ -488,6 +871,36 @@ export type InvitationRead = {
 };
 
 /**
+ * LateOrder
+ */
+export type LateOrder = {
+    /**
+     * Hours Late
+     */
+    hours_late: string;
+    /**
+     * Latest Ship Date
+     */
+    latest_ship_date: string;
+    /**
+     * Marketplace Id
+     */
+    marketplace_id: string | null;
+    /**
+     * Order Id
+     */
+    order_id: string;
+    /**
+     * Purchase Date
+     */
+    purchase_date: string;
+    /**
+     * Status
+     */
+    status: string;
+};
+
+/**
  * LoginRequest
  */
 export type LoginRequest = {
@@ -499,6 +912,35 @@ export type LoginRequest = {
      * Password
      */
     password: string;
+};
+
+/**
+ * MarketplaceSales
+ */
+export type MarketplaceSales = {
+    /**
+     * Marketplace Id
+     */
+    marketplace_id: string;
+    /**
+     * Orders
+     */
+    orders: number;
+    /**
+     * Revenue
+     */
+    revenue: {
+        [key: string]: string;
+    };
+    status_counts: StatusCounts;
+    /**
+     * Time Zone
+     */
+    time_zone: string | null;
+    /**
+     * Units
+     */
+    units: number;
 };
 
 /**
@@ -532,6 +974,88 @@ export type MfaCode = {
      * TOTP code or a recovery code
      */
     code: string;
+};
+
+/**
+ * OrderSalesSummary
+ * Sales in a date range, days in `time_zone`; cancelled orders only in status counts.
+ */
+export type OrderSalesSummary = {
+    /**
+     * Day Count
+     */
+    day_count: number;
+    /**
+     * Days
+     */
+    days: Array<DaySales>;
+    /**
+     * From
+     */
+    from: string;
+    /**
+     * Late Unshipped
+     */
+    late_unshipped: Array<LateOrder>;
+    /**
+     * Marketplace Id
+     */
+    marketplace_id: string | null;
+    /**
+     * Marketplaces
+     */
+    marketplaces: Array<MarketplaceSales>;
+    /**
+     * Orders
+     */
+    orders: number;
+    /**
+     * Range End Utc
+     */
+    range_end_utc: string;
+    /**
+     * Range Start Utc
+     */
+    range_start_utc: string;
+    /**
+     * Revenue
+     */
+    revenue: {
+        [key: string]: string;
+    };
+    /**
+     * Skus
+     */
+    skus: Array<SkuSales>;
+    /**
+     * Source
+     */
+    source?: string;
+    /**
+     * Stale
+     */
+    stale: boolean;
+    status_counts: StatusCounts;
+    /**
+     * Sync
+     */
+    sync: Array<DatasetStatus>;
+    /**
+     * Synced At
+     */
+    synced_at: string | null;
+    /**
+     * Time Zone
+     */
+    time_zone: string;
+    /**
+     * To
+     */
+    to: string;
+    /**
+     * Units
+     */
+    units: number;
 };
 
 /**
@@ -584,6 +1108,11 @@ export type OrderSummary = {
 export type OrderVolume = '0-1k' | '1k-10k' | '10k-50k' | '50k+';
 
 /**
+ * OutputFormat
+ */
+export type OutputFormat = 'json' | 'csv';
+
+/**
  * Page[AuditEventRead]
  */
 export type PageAuditEventRead = {
@@ -591,20 +1120,6 @@ export type PageAuditEventRead = {
      * Items
      */
     items: Array<AuditEventRead>;
-    /**
-     * Next Cursor
-     */
-    next_cursor?: string | null;
-};
-
-/**
- * Page[InventoryItem]
- */
-export type PageInventoryItem = {
-    /**
-     * Items
-     */
-    items: Array<InventoryItem>;
     /**
      * Next Cursor
      */
@@ -623,6 +1138,48 @@ export type PageOrderSummary = {
      * Next Cursor
      */
     next_cursor?: string | null;
+};
+
+/**
+ * PlanInputs
+ */
+export type PlanInputs = {
+    /**
+     * Case Pack
+     */
+    case_pack: number;
+    /**
+     * Inventory Synced At
+     */
+    inventory_synced_at: string | null;
+    /**
+     * Lead Time Days
+     */
+    lead_time_days: number;
+    /**
+     * Orders Synced At
+     */
+    orders_synced_at: string | null;
+    /**
+     * Overridden
+     */
+    overridden: boolean;
+    /**
+     * Review Period Days
+     */
+    review_period_days: number;
+    /**
+     * Safety Stock Days
+     */
+    safety_stock_days: number;
+    /**
+     * Time Zone
+     */
+    time_zone: string;
+    /**
+     * Today
+     */
+    today: string;
 };
 
 /**
@@ -695,6 +1252,139 @@ export type RecoveryCodes = {
 export type Region = 'na' | 'eu' | 'fe';
 
 /**
+ * ReplenishmentItem
+ */
+export type ReplenishmentItem = {
+    /**
+     * Amazon Recommendation
+     * Amazon's Restock report suggestion, once Reports are synced
+     */
+    amazon_recommendation?: number | null;
+    /**
+     * Asin
+     */
+    asin: string | null;
+    /**
+     * Available
+     */
+    available: number;
+    /**
+     * Days Of Cover
+     */
+    days_of_cover: string | null;
+    /**
+     * Inbound
+     */
+    inbound: number;
+    inputs: PlanInputs;
+    /**
+     * Marketplace Id
+     */
+    marketplace_id: string;
+    /**
+     * Product Name
+     */
+    product_name: string | null;
+    /**
+     * Reorder Point
+     */
+    reorder_point: string;
+    /**
+     * Sku
+     */
+    sku: string;
+    /**
+     * Status
+     */
+    status: string;
+    /**
+     * Stockout Date
+     */
+    stockout_date: string | null;
+    /**
+     * Suggested Quantity
+     */
+    suggested_quantity: number;
+    /**
+     * Target Stock
+     */
+    target_stock: string;
+    /**
+     * Units Per Day
+     */
+    units_per_day: string;
+    units_per_day_basis: UnitsBasis;
+    /**
+     * Why
+     */
+    why: string;
+};
+
+/**
+ * ReplenishmentPage
+ */
+export type ReplenishmentPage = {
+    /**
+     * Items
+     */
+    items: Array<ReplenishmentItem>;
+    /**
+     * Stale
+     */
+    stale: boolean;
+    /**
+     * Status Counts
+     */
+    status_counts: {
+        [key: string]: number;
+    };
+    /**
+     * Sync
+     */
+    sync: Array<DatasetStatus>;
+};
+
+/**
+ * ReplenishmentSettingsRead
+ */
+export type ReplenishmentSettingsRead = {
+    /**
+     * Case Pack
+     * round suggestions up to this
+     */
+    case_pack?: number;
+    /**
+     * Lead Time Days
+     * order to sellable at Amazon
+     */
+    lead_time_days?: number;
+    /**
+     * Overrides
+     */
+    overrides?: Array<SkuOverride>;
+    /**
+     * Overstock Days
+     * cover above this: overstock
+     */
+    overstock_days?: number;
+    /**
+     * Reorder Soon Days
+     * warning ahead of reorder
+     */
+    reorder_soon_days?: number;
+    /**
+     * Review Period Days
+     * how often you reorder
+     */
+    review_period_days?: number;
+    /**
+     * Safety Stock Days
+     * buffer against variation
+     */
+    safety_stock_days?: number;
+};
+
+/**
  * SessionRead
  * The signed-in user and what the session still needs before store data.
  */
@@ -744,6 +1434,166 @@ export type SignedOutEverywhere = {
      * Sessions Revoked
      */
     sessions_revoked: number;
+};
+
+/**
+ * SkuAccuracy
+ */
+export type SkuAccuracy = {
+    /**
+     * Accuracy
+     * share of observed days in neither state
+     */
+    accuracy: string | null;
+    /**
+     * Decisions
+     */
+    decisions: number;
+    /**
+     * Marketplace Id
+     */
+    marketplace_id: string;
+    /**
+     * Observed Days
+     */
+    observed_days: number;
+    /**
+     * Overstock Days
+     */
+    overstock_days: number;
+    /**
+     * Sku
+     */
+    sku: string;
+    /**
+     * Stockout Days
+     */
+    stockout_days: number;
+};
+
+/**
+ * SkuOverride
+ */
+export type SkuOverride = {
+    /**
+     * Case Pack
+     */
+    case_pack?: number | null;
+    /**
+     * Lead Time Days
+     */
+    lead_time_days?: number | null;
+    /**
+     * Safety Stock Days
+     */
+    safety_stock_days?: number | null;
+    /**
+     * Sku
+     */
+    sku: string;
+};
+
+/**
+ * SkuSales
+ */
+export type SkuSales = {
+    /**
+     * Asin
+     */
+    asin: string | null;
+    /**
+     * Marketplace Id
+     */
+    marketplace_id: string | null;
+    /**
+     * Orders
+     */
+    orders: number;
+    /**
+     * Revenue
+     */
+    revenue: {
+        [key: string]: string;
+    };
+    /**
+     * Sku
+     */
+    sku: string;
+    /**
+     * Units
+     */
+    units: number;
+    /**
+     * Units Per Day
+     * units / days in the range, 2 decimals
+     */
+    units_per_day: string;
+};
+
+/**
+ * Status
+ */
+export type Status = 'out_of_stock' | 'reorder_now' | 'reorder_soon' | 'healthy' | 'overstocked';
+
+/**
+ * StatusCounts
+ */
+export type StatusCounts = {
+    /**
+     * Cancelled
+     */
+    cancelled?: number;
+    /**
+     * Other
+     */
+    other?: number;
+    /**
+     * Partially Shipped
+     */
+    partially_shipped?: number;
+    /**
+     * Pending
+     */
+    pending?: number;
+    /**
+     * Shipped
+     */
+    shipped?: number;
+    /**
+     * Unshipped
+     */
+    unshipped?: number;
+};
+
+/**
+ * StockFilter
+ */
+export type StockFilter = 'in_stock' | 'out_of_stock' | 'inbound' | 'unfulfillable';
+
+/**
+ * StoreHealth
+ */
+export type StoreHealth = {
+    /**
+     * Datasets
+     */
+    datasets: Array<DatasetStatus>;
+    /**
+     * Store Id
+     */
+    store_id: string;
+    /**
+     * Store Name
+     */
+    store_name: string;
+    /**
+     * Store Status
+     */
+    store_status: string;
+    /**
+     * Usage Plans
+     */
+    usage_plans: Array<UsagePlanInfo>;
 };
 
 /**
@@ -809,6 +1659,41 @@ export type StoreRead = {
 };
 
 /**
+ * SyncRequest
+ */
+export type SyncRequest = {
+    /**
+     * Datasets
+     * default: inventory and orders
+     */
+    datasets?: Array<string> | null;
+    /**
+     * Full
+     * ignore high-water marks and re-pull everything
+     */
+    full?: boolean;
+};
+
+/**
+ * SyncStatus
+ */
+export type SyncStatus = {
+    /**
+     * Datasets
+     */
+    datasets: Array<DatasetStatus>;
+    /**
+     * Done
+     * no dataset is queued or running
+     */
+    done: boolean;
+    /**
+     * Store Id
+     */
+    store_id: string;
+};
+
+/**
  * TotpSetup
  */
 export type TotpSetup = {
@@ -822,6 +1707,51 @@ export type TotpSetup = {
      * Base32 TOTP secret, shown once (enter it in the app)
      */
     secret: string;
+};
+
+/**
+ * UnitsBasis
+ */
+export type UnitsBasis = {
+    /**
+     * Formula
+     */
+    formula?: string;
+    /**
+     * Units 30D
+     */
+    units_30d: number;
+    /**
+     * Units 7D
+     */
+    units_7d: number;
+    /**
+     * Units 90D
+     */
+    units_90d: number;
+};
+
+/**
+ * UsagePlanInfo
+ */
+export type UsagePlanInfo = {
+    /**
+     * Burst
+     */
+    burst: number;
+    /**
+     * Operation
+     */
+    operation: string;
+    /**
+     * Rate Per Second
+     */
+    rate_per_second: number;
+    /**
+     * Requests Left
+     * unknown until the shared rate limiter reports bucket levels
+     */
+    requests_left?: number | null;
 };
 
 export type BetaListBetaRequestsData = {
@@ -1542,6 +2472,32 @@ export type HealthGetReadinessResponses = {
 
 export type HealthGetReadinessResponse = HealthGetReadinessResponses[keyof HealthGetReadinessResponses];
 
+export type SyncGetStoreHealthData = {
+    body?: never;
+    path?: never;
+    query?: never;
+    url: '/api/v1/store-health';
+};
+
+export type SyncGetStoreHealthErrors = {
+    /**
+     * not_authenticated
+     */
+    401: Problem;
+};
+
+export type SyncGetStoreHealthError = SyncGetStoreHealthErrors[keyof SyncGetStoreHealthErrors];
+
+export type SyncGetStoreHealthResponses = {
+    /**
+     * Response Sync-Get Store Health
+     * Successful Response
+     */
+    200: Array<StoreHealth>;
+};
+
+export type SyncGetStoreHealthResponse = SyncGetStoreHealthResponses[keyof SyncGetStoreHealthResponses];
+
 export type StoresListStoresData = {
     body?: never;
     path?: never;
@@ -1852,9 +2808,24 @@ export type InventoryListInventoryData = {
          */
         marketplace_id?: string | null;
         /**
+         * Q
+         * SKU/ASIN/FNSKU/name
+         */
+        q?: string | null;
+        /**
+         * Stock
+         */
+        stock?: StockFilter | null;
+        sort?: InventorySort;
+        /**
+         * Limit
+         */
+        limit?: number;
+        /**
          * Cursor
          */
         cursor?: string | null;
+        format?: OutputFormat;
     };
     url: '/api/v1/stores/{store_id}/inventory';
 };
@@ -1873,30 +2844,18 @@ export type InventoryListInventoryErrors = {
      */
     404: Problem;
     /**
-     * store_revoked
-     */
-    409: Problem;
-    /**
      * validation_error
      */
     422: Problem;
-    /**
-     * amazon_rejected, amazon_unavailable
-     */
-    502: Problem;
-    /**
-     * amazon_throttled
-     */
-    503: Problem;
 };
 
 export type InventoryListInventoryError = InventoryListInventoryErrors[keyof InventoryListInventoryErrors];
 
 export type InventoryListInventoryResponses = {
     /**
-     * Successful Response
+     * JSON, or CSV with `?format=csv`
      */
-    200: PageInventoryItem;
+    200: InventoryPage;
 };
 
 export type InventoryListInventoryResponse = InventoryListInventoryResponses[keyof InventoryListInventoryResponses];
@@ -2019,6 +2978,42 @@ export type InvitationsRevokeInvitationResponses = {
 };
 
 export type InvitationsRevokeInvitationResponse = InvitationsRevokeInvitationResponses[keyof InvitationsRevokeInvitationResponses];
+
+export type ListingsListListingsAttentionData = {
+    body?: never;
+    path: {
+        /**
+         * Store Id
+         */
+        store_id: string;
+    };
+    query?: {
+        format?: OutputFormat;
+    };
+    url: '/api/v1/stores/{store_id}/listings/attention';
+};
+
+export type ListingsListListingsAttentionErrors = {
+    /**
+     * store_not_found
+     */
+    404: Problem;
+    /**
+     * validation_error
+     */
+    422: Problem;
+};
+
+export type ListingsListListingsAttentionError = ListingsListListingsAttentionErrors[keyof ListingsListListingsAttentionErrors];
+
+export type ListingsListListingsAttentionResponses = {
+    /**
+     * JSON, or CSV with `?format=csv`
+     */
+    200: AttentionPage;
+};
+
+export type ListingsListListingsAttentionResponse = ListingsListListingsAttentionResponses[keyof ListingsListListingsAttentionResponses];
 
 export type StoresListMembersData = {
     body?: never;
@@ -2167,6 +3162,300 @@ export type OrdersListOrdersResponses = {
 };
 
 export type OrdersListOrdersResponse = OrdersListOrdersResponses[keyof OrdersListOrdersResponses];
+
+export type OrdersGetOrderSummaryData = {
+    body?: never;
+    path: {
+        /**
+         * Store Id
+         */
+        store_id: string;
+    };
+    query?: {
+        /**
+         * Days
+         * 7, 30 or 90
+         */
+        days?: number | null;
+        /**
+         * From
+         */
+        from?: string | null;
+        /**
+         * To
+         */
+        to?: string | null;
+        /**
+         * Marketplace Id
+         */
+        marketplace_id?: string | null;
+        format?: OutputFormat;
+    };
+    url: '/api/v1/stores/{store_id}/orders/summary';
+};
+
+export type OrdersGetOrderSummaryErrors = {
+    /**
+     * store_not_found
+     */
+    404: Problem;
+    /**
+     * validation_error
+     */
+    422: Problem;
+};
+
+export type OrdersGetOrderSummaryError = OrdersGetOrderSummaryErrors[keyof OrdersGetOrderSummaryErrors];
+
+export type OrdersGetOrderSummaryResponses = {
+    /**
+     * JSON, or CSV with `?format=csv`
+     */
+    200: OrderSalesSummary;
+};
+
+export type OrdersGetOrderSummaryResponse = OrdersGetOrderSummaryResponses[keyof OrdersGetOrderSummaryResponses];
+
+export type ReplenishmentListReplenishmentData = {
+    body?: never;
+    path: {
+        /**
+         * Store Id
+         */
+        store_id: string;
+    };
+    query?: {
+        /**
+         * Status
+         */
+        status?: Status | null;
+        /**
+         * Marketplace Id
+         */
+        marketplace_id?: string | null;
+        format?: OutputFormat;
+    };
+    url: '/api/v1/stores/{store_id}/replenishment';
+};
+
+export type ReplenishmentListReplenishmentErrors = {
+    /**
+     * store_not_found
+     */
+    404: Problem;
+    /**
+     * validation_error
+     */
+    422: Problem;
+};
+
+export type ReplenishmentListReplenishmentError = ReplenishmentListReplenishmentErrors[keyof ReplenishmentListReplenishmentErrors];
+
+export type ReplenishmentListReplenishmentResponses = {
+    /**
+     * JSON, or CSV with `?format=csv`
+     */
+    200: ReplenishmentPage;
+};
+
+export type ReplenishmentListReplenishmentResponse = ReplenishmentListReplenishmentResponses[keyof ReplenishmentListReplenishmentResponses];
+
+export type ReplenishmentGetDecisionJournalData = {
+    body?: never;
+    path: {
+        /**
+         * Store Id
+         */
+        store_id: string;
+    };
+    query?: {
+        /**
+         * Since
+         */
+        since?: string | null;
+    };
+    url: '/api/v1/stores/{store_id}/replenishment/journal';
+};
+
+export type ReplenishmentGetDecisionJournalErrors = {
+    /**
+     * store_not_found
+     */
+    404: Problem;
+    /**
+     * validation_error
+     */
+    422: Problem;
+};
+
+export type ReplenishmentGetDecisionJournalError = ReplenishmentGetDecisionJournalErrors[keyof ReplenishmentGetDecisionJournalErrors];
+
+export type ReplenishmentGetDecisionJournalResponses = {
+    /**
+     * Successful Response
+     */
+    200: DecisionJournal;
+};
+
+export type ReplenishmentGetDecisionJournalResponse = ReplenishmentGetDecisionJournalResponses[keyof ReplenishmentGetDecisionJournalResponses];
+
+export type ReplenishmentGetReplenishmentSettingsData = {
+    body?: never;
+    path: {
+        /**
+         * Store Id
+         */
+        store_id: string;
+    };
+    query?: never;
+    url: '/api/v1/stores/{store_id}/settings/replenishment';
+};
+
+export type ReplenishmentGetReplenishmentSettingsErrors = {
+    /**
+     * store_not_found
+     */
+    404: Problem;
+    /**
+     * validation_error
+     */
+    422: Problem;
+};
+
+export type ReplenishmentGetReplenishmentSettingsError = ReplenishmentGetReplenishmentSettingsErrors[keyof ReplenishmentGetReplenishmentSettingsErrors];
+
+export type ReplenishmentGetReplenishmentSettingsResponses = {
+    /**
+     * Successful Response
+     */
+    200: ReplenishmentSettingsRead;
+};
+
+export type ReplenishmentGetReplenishmentSettingsResponse = ReplenishmentGetReplenishmentSettingsResponses[keyof ReplenishmentGetReplenishmentSettingsResponses];
+
+export type ReplenishmentUpdateReplenishmentSettingsData = {
+    /**
+     * Body
+     */
+    body?: ReplenishmentSettingsRead | null;
+    path: {
+        /**
+         * Store Id
+         */
+        store_id: string;
+    };
+    query?: never;
+    url: '/api/v1/stores/{store_id}/settings/replenishment';
+};
+
+export type ReplenishmentUpdateReplenishmentSettingsErrors = {
+    /**
+     * bad_request (unreadable body)
+     */
+    400: Problem;
+    /**
+     * forbidden
+     */
+    403: Problem;
+    /**
+     * store_not_found
+     */
+    404: Problem;
+    /**
+     * validation_error
+     */
+    422: Problem;
+};
+
+export type ReplenishmentUpdateReplenishmentSettingsError = ReplenishmentUpdateReplenishmentSettingsErrors[keyof ReplenishmentUpdateReplenishmentSettingsErrors];
+
+export type ReplenishmentUpdateReplenishmentSettingsResponses = {
+    /**
+     * Successful Response
+     */
+    200: ReplenishmentSettingsRead;
+};
+
+export type ReplenishmentUpdateReplenishmentSettingsResponse = ReplenishmentUpdateReplenishmentSettingsResponses[keyof ReplenishmentUpdateReplenishmentSettingsResponses];
+
+export type SyncGetSyncData = {
+    body?: never;
+    path: {
+        /**
+         * Store Id
+         */
+        store_id: string;
+    };
+    query?: never;
+    url: '/api/v1/stores/{store_id}/sync';
+};
+
+export type SyncGetSyncErrors = {
+    /**
+     * store_not_found
+     */
+    404: Problem;
+    /**
+     * validation_error
+     */
+    422: Problem;
+};
+
+export type SyncGetSyncError = SyncGetSyncErrors[keyof SyncGetSyncErrors];
+
+export type SyncGetSyncResponses = {
+    /**
+     * Successful Response
+     */
+    200: SyncStatus;
+};
+
+export type SyncGetSyncResponse = SyncGetSyncResponses[keyof SyncGetSyncResponses];
+
+export type SyncRequestSyncData = {
+    /**
+     * Body
+     */
+    body?: SyncRequest | null;
+    path: {
+        /**
+         * Store Id
+         */
+        store_id: string;
+    };
+    query?: never;
+    url: '/api/v1/stores/{store_id}/sync';
+};
+
+export type SyncRequestSyncErrors = {
+    /**
+     * bad_request (unreadable body)
+     */
+    400: Problem;
+    /**
+     * store_not_found
+     */
+    404: Problem;
+    /**
+     * store_revoked
+     */
+    409: Problem;
+    /**
+     * validation_error
+     */
+    422: Problem;
+};
+
+export type SyncRequestSyncError = SyncRequestSyncErrors[keyof SyncRequestSyncErrors];
+
+export type SyncRequestSyncResponses = {
+    /**
+     * Successful Response
+     */
+    202: SyncStatus;
+};
+
+export type SyncRequestSyncResponse = SyncRequestSyncResponses[keyof SyncRequestSyncResponses];
 
 export type TokensListTokensData = {
     body?: never;

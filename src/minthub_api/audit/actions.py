@@ -52,6 +52,7 @@ class AuditAction(StrEnum):
     beta_request_received = "beta_request_received"
     beta_request_approved = "beta_request_approved"
     beta_request_rejected = "beta_request_rejected"
+    sync_requested = "sync_requested"
 
 
 class AuditReason(StrEnum):

@@ -30,8 +30,9 @@ from contextlib import asynccontextmanager
 
 import asyncpg
 import structlog
-from sqlalchemy import text
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
+from sqlalchemy import Connection, event, text
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession, async_sessionmaker
+from sqlalchemy.orm import Session, SessionTransaction
 
 log = structlog.get_logger("minthub.rls")
 
@@ -164,6 +165,38 @@ async def act_for_store(session: AsyncSession, store_id: uuid.UUID, purpose: str
     if not purpose:
         raise ValueError("system work needs a purpose")
     await set_principal(session, f"system:{purpose}", user_id=None, store_ids=[store_id])
+
+
+@asynccontextmanager
+async def store_work_session(
+    sessionmaker: async_sessionmaker[AsyncSession], store_id: uuid.UUID, purpose: str
+) -> AsyncIterator[AsyncSession]:
+    """A session for background work on one store that commits many times (a sync writes
+    progress after every page): every transaction it begins acts as `system:<purpose>` and
+    sees that store only, as `act_for_store` does for one transaction."""
+    if not purpose:
+        raise ValueError("system work needs a purpose")
+    params = {
+        "p": PRINCIPAL_SETTING,
+        "principal": f"system:{purpose}",
+        "u": USER_SETTING,
+        "s": STORE_IDS_SETTING,
+        "store_ids": _ids([store_id]),
+        "sys": SYSTEM_SETTING,
+    }
+
+    def on_begin(_s: Session, _t: SessionTransaction, connection: Connection) -> None:
+        connection.execute(
+            text(
+                "SELECT set_config(:p, :principal, true), set_config(:u, '', true),"
+                " set_config(:s, :store_ids, true), set_config(:sys, '', true)"
+            ),
+            params,
+        )
+
+    async with sessionmaker() as session:
+        event.listen(session.sync_session, "after_begin", on_begin)
+        yield session
 
 
 @asynccontextmanager

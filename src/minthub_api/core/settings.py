@@ -105,6 +105,17 @@ class Settings(BaseSettings):
     log_level: str = "INFO"
     log_format: LogFormat = LogFormat.auto
 
+    # Store data sync (issue 6): snapshots, freshness windows, the job queue.
+    sync_on_connect: bool = True  # connecting a store enqueues its first sync
+    inventory_freshness_minutes: int = Field(default=60, ge=1)
+    orders_freshness_minutes: int = Field(default=30, ge=1)
+    listings_freshness_minutes: int = Field(default=360, ge=1)
+    reports_freshness_minutes: int = Field(default=1440, ge=1)
+    sync_schedule_minutes: int = Field(default=60, ge=5)  # scheduled sync per used store
+    sync_active_days: int = Field(default=14, ge=1)  # "used": somebody read it this recently
+    sync_orders_initial_days: int = Field(default=90, ge=1, le=730)  # first/--full pull
+    worker_concurrency: int = Field(default=4, ge=1, le=64)
+
     # Store these as a list of roles; parsed from a comma-separated value.
     spapi_roles: Annotated[list[str], NoDecode] = Field(
         default_factory=lambda: [
@@ -133,6 +144,9 @@ class Settings(BaseSettings):
     @classmethod
     def _strip_trailing_slash(cls, value: str | None) -> str | None:
         return value.rstrip("/") if isinstance(value, str) else value
+
+    def freshness_minutes(self, dataset: str) -> int:
+        return int(getattr(self, f"{dataset}_freshness_minutes"))
 
     @property
     def is_production(self) -> bool:

@@ -1,18 +1,55 @@
-"""Live FBA inventory for a store, one Amazon page per API page."""
+"""FBA inventory served from the store's snapshot (see sync/), with filters, sort and totals.
+
+Reading marks the dataset as used and queues a refresh when it is older than
+MINTHUB_INVENTORY_FRESHNESS_MINUTES; the answer says `stale: true` meanwhile.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import ColumnElement, Select, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from minthub_api.amazon.inventory import get_inventory_page
-from minthub_api.amazon.schemas.inventory import InventorySummary
 from minthub_api.audit import service as audit
 from minthub_api.audit.actions import AuditAction, AuditReason
 from minthub_api.core.errors import AppError
-from minthub_api.core.pagination import Page, decode_cursor, encode_cursor
-from minthub_api.inventory.schemas import InventoryItem
+from minthub_api.core.pagination import decode_cursor, encode_cursor
+from minthub_api.core.settings import Settings
+from minthub_api.inventory.schemas import (
+    InventoryItem,
+    InventoryPage,
+    InventorySort,
+    InventoryTotals,
+    StockFilter,
+)
 from minthub_api.stores.dependencies import StoreContext
-from minthub_api.stores.spapi import AmazonServices, store_api, translate_amazon_errors
+from minthub_api.sync.models import Dataset, InventorySnapshot
+from minthub_api.sync.queue import SyncQueue
+from minthub_api.sync.repository import InventoryRepository
+from minthub_api.sync.status import read_datasets
+
+I = InventorySnapshot  # noqa: E741 - short alias for column expressions
+INBOUND = I.inbound_working + I.inbound_shipped + I.inbound_receiving
+SORTS: dict[InventorySort, list[ColumnElement[Any]]] = {
+    InventorySort.sku: [I.sku.asc()],
+    InventorySort.sku_desc: [I.sku.desc()],
+    InventorySort.fulfillable: [I.fulfillable.asc()],
+    InventorySort.fulfillable_desc: [I.fulfillable.desc()],
+    InventorySort.inbound: [INBOUND.asc()],
+    InventorySort.inbound_desc: [INBOUND.desc()],
+    InventorySort.total: [I.total.asc()],
+    InventorySort.total_desc: [I.total.desc()],
+    InventorySort.unfulfillable_desc: [I.unfulfillable.desc()],
+}
+STOCK = {
+    StockFilter.in_stock: I.fulfillable > 0,
+    StockFilter.out_of_stock: I.fulfillable == 0,
+    StockFilter.inbound: INBOUND > 0,
+    StockFilter.unfulfillable: I.unfulfillable > 0,
+}
 
 
 class MarketplaceNotInStore(AppError):
@@ -21,66 +58,123 @@ class MarketplaceNotInStore(AppError):
     title = "The store does not sell in this marketplace"
 
 
+@dataclass(frozen=True)
+class InventoryQuery:
+    marketplace_id: str | None = None
+    search: str | None = None  # substring of SKU, ASIN, FNSKU or product name
+    stock: StockFilter | None = None
+    sort: InventorySort = InventorySort.sku
+    limit: int = 100
+
+
+def _filtered(repo: InventoryRepository, q: InventoryQuery) -> Select[InventorySnapshot]:
+    stmt = repo.select()
+    if q.marketplace_id:
+        stmt = stmt.where(I.marketplace_id == q.marketplace_id)
+    if q.search:
+        escaped = q.search.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        like = f"%{escaped}%"
+        stmt = stmt.where(
+            or_(
+                I.sku.ilike(like),
+                I.asin.ilike(like),
+                I.fnsku.ilike(like),
+                I.product_name.ilike(like),
+            )
+        )
+    if q.stock:
+        stmt = stmt.where(STOCK[q.stock])
+    return stmt
+
+
 async def list_inventory(
     session: AsyncSession,
     ctx: StoreContext,
-    amazon: AmazonServices,
     *,
-    marketplace_id: str | None,
+    query: InventoryQuery,
     cursor: str | None,
-) -> Page[InventoryItem]:
-    """Fetch one page of FBA inventory summaries from Amazon for the store.
+    settings: Settings,
+    queue: SyncQueue,
+    now: datetime,
+    export: bool = False,
+) -> InventoryPage:
+    """A page (or, for exports, all) of the stored inventory rows matching `query`.
 
-    Audits every SP-API call and the read itself (`store_data_read`). Raises
-    `MarketplaceNotInStore`, `InvalidCursor`, `StoreRevoked` and the Amazon errors.
+    Raises `MarketplaceNotInStore`, `InvalidCursor`. Audits the read (`store_data_read`);
+    queues a refresh when the snapshot is stale.
     """
     store = ctx.store
-    marketplace = marketplace_id or store.marketplace_ids[0]
-    if marketplace not in store.marketplace_ids:
+    if query.marketplace_id and query.marketplace_id not in store.marketplace_ids:
         raise MarketplaceNotInStore(
             f"Choose one of the store's marketplaces: {', '.join(store.marketplace_ids)}"
         )
-    scope = f"inventory:{store.id}:{marketplace}"
-    next_token = decode_cursor(cursor, scope).get("t") if cursor else None
-    api = store_api(amazon, session, store, ctx.actor, AuditReason.user_view)
-    async with translate_amazon_errors(
-        session, amazon, store, ctx.actor, AuditReason.user_view, using_cursor=bool(cursor)
-    ):
-        page = await get_inventory_page(
-            api, marketplace_id=marketplace, details=True, next_token=next_token
-        )
-    items = [to_item(summary, marketplace) for summary in page.items]
+    freshness = await read_datasets(
+        session, store, [Dataset.inventory], settings=settings, queue=queue, now=now
+    )
+    repo = InventoryRepository(session, store.id)
+    base = _filtered(repo, query)
+    scope = f"inventory:{store.id}:{query}"
+    offset = int(decode_cursor(cursor, scope).get("o", 0)) if cursor else 0
+    stmt = base.order_by(*SORTS[query.sort], I.marketplace_id, I.sku, I.id)
+    if not export:
+        stmt = stmt.offset(offset).limit(query.limit + 1)
+    rows = list(await repo.list(stmt))
+    more = not export and len(rows) > query.limit
+    rows = rows[: query.limit] if more else rows
+    totals = await _totals(session, base)
     audit.record(
         session,
         ctx.actor,
         AuditAction.store_data_read,
-        reason=AuditReason.user_view,
+        reason=AuditReason.export if export else AuditReason.user_view,
         store_id=store.id,
-        details={"endpoint": "inventory", "rows": len(items)},
+        details={"endpoint": "inventory", "rows": len(rows), "source": "snapshot"},
     )
-    return Page[InventoryItem](
-        items=items,
-        next_cursor=encode_cursor(scope, {"t": page.next_token}) if page.next_token else None,
+    return InventoryPage(
+        items=[to_item(r) for r in rows],
+        next_cursor=encode_cursor(scope, {"o": offset + query.limit}) if more else None,
+        totals=totals,
+        stale=freshness.stale,
+        sync=freshness.sync,
     )
 
 
-def to_item(summary: InventorySummary, marketplace_id: str) -> InventoryItem:
-    details = summary.inventory_details
-    fulfillable = details.fulfillable_quantity if details else 0
+async def _totals(session: AsyncSession, base: Select[InventorySnapshot]) -> InventoryTotals:
+    sub = base.subquery()
+    cols = [
+        "fulfillable",
+        "inbound_working",
+        "inbound_shipped",
+        "inbound_receiving",
+        "reserved",
+        "unfulfillable",
+        "researching",
+        "total",
+    ]
+    stmt = select(func.count(), *[func.coalesce(func.sum(sub.c[c]), 0) for c in cols])
+    row = (await session.execute(stmt.select_from(sub))).one()
+    values = dict(zip(cols, (int(v) for v in row[1:]), strict=True))
+    inbound = values["inbound_working"] + values["inbound_shipped"] + values["inbound_receiving"]
+    return InventoryTotals(skus=int(row[0]), inbound=inbound, **values)
+
+
+def to_item(row: InventorySnapshot) -> InventoryItem:
     return InventoryItem(
-        sku=summary.seller_sku or "",
-        asin=summary.asin,
-        fnsku=summary.fn_sku,
-        product_name=summary.product_name,
-        condition=summary.condition,
-        marketplace_id=marketplace_id,
-        fulfillable=fulfillable or 0,
-        inbound_working=(details.inbound_working_quantity or 0) if details else 0,
-        inbound_shipped=(details.inbound_shipped_quantity or 0) if details else 0,
-        inbound_receiving=(details.inbound_receiving_quantity or 0) if details else 0,
-        reserved=details.reserved_total if details else 0,
-        unfulfillable=details.unfulfillable_total if details else 0,
-        researching=details.researching_total if details else 0,
-        total=summary.total_quantity or 0,
-        last_updated=summary.last_updated_time,
+        sku=row.sku,
+        asin=row.asin,
+        fnsku=row.fnsku,
+        product_name=row.product_name,
+        condition=row.condition,
+        marketplace_id=row.marketplace_id,
+        fulfillable=row.fulfillable,
+        inbound_working=row.inbound_working,
+        inbound_shipped=row.inbound_shipped,
+        inbound_receiving=row.inbound_receiving,
+        reserved=row.reserved,
+        unfulfillable=row.unfulfillable,
+        researching=row.researching,
+        total=row.total,
+        last_updated=row.amazon_updated_at,
+        inbound=row.inbound_working + row.inbound_shipped + row.inbound_receiving,
+        synced_at=row.synced_at,
     )

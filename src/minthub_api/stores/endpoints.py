@@ -15,7 +15,7 @@ from minthub_api.auth.dependencies import (
     VerifiedSession,
     request_id,
 )
-from minthub_api.core.db import SessionDep
+from minthub_api.core.db import SessionDep, utcnow
 from minthub_api.core.errors import (
     AmazonDenied,
     AmazonUnavailable,
@@ -36,6 +36,7 @@ from minthub_api.stores import access as store_access
 from minthub_api.stores import service as store_service
 from minthub_api.stores.dependencies import CurrentStore
 from minthub_api.stores.schemas import ConnectStart, MemberRead, StoreRead
+from minthub_api.sync import status as sync_status
 
 router = APIRouter(tags=["stores"])
 store_router = APIRouter(tags=["stores"])
@@ -110,6 +111,9 @@ async def amazon_oauth_callback(
         selling_partner_id=selling_partner_id,
         code=spapi_oauth_code,
         error=error,
+    )
+    await sync_status.on_store_connected(
+        session, request.app.state.sync_queue, store, settings=settings, now=utcnow()
     )
     return RedirectResponse(
         f"{settings.public_url}/stores/{store.id}",

@@ -7,7 +7,7 @@ caller's transaction.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 
@@ -98,8 +98,12 @@ def store_api(
     store: Store,
     actor: audit.Actor,
     reason: AuditReason,
+    *,
+    observe: Callable[[SpApiCall], None] | None = None,
 ) -> StoreApi:
-    """A client bound to one store. Raises `StoreRevoked` if the store is not connected."""
+    """A client bound to one store. Raises `StoreRevoked` if the store is not connected.
+
+    `observe` sees every HTTP attempt too (sync jobs count their requests with it)."""
     if store.status != StoreStatus.connected:
         raise StoreRevoked()
     store_id = store.id
@@ -117,6 +121,8 @@ def store_api(
             amazon.metrics.spapi_calls.labels(operation=call.operation, status=status).inc()
             if call.status_code == 429:
                 amazon.metrics.spapi_throttled.labels(operation=call.operation).inc()
+        if observe is not None:
+            observe(call)
         audit.record(
             session,
             actor,

@@ -99,4 +99,3 @@ def mount(app: FastAPI, configured: Path | None) -> bool:
     app.include_router(build_router(dist))
     app.state.frontend_dist = dist
     return True
-

@@ -1,7 +1,8 @@
 """Orders v2026-01-01 payloads (`orders_2026-01-01.json`) and our PII-free `Order` summary.
 
 The wire models declare only non-PII fields: `buyer`, `recipient`, `tax`, `payment`, item
-products and gift messages are never parsed, so they can't leak from here even if Amazon
+customizations and gift messages are never parsed (of an item's product only the ASIN, seller SKU
+and unit price are), so they can't leak from here even if Amazon
 sends them (extra fields are ignored).
 """
 
@@ -54,9 +55,20 @@ class OrderProceeds(SpApiModel):
     grand_total: Money | None = None
 
 
+class ItemPrice(SpApiModel):
+    unit_price: Money | None = None
+
+
+class ItemProduct(SpApiModel):
+    asin: str | None = None
+    seller_sku: str | None = None
+    price: ItemPrice | None = None
+
+
 class OrderItem(SpApiModel):
     order_item_id: str
     quantity_ordered: int
+    product: ItemProduct | None = None
 
 
 class ApiOrder(SpApiModel):
@@ -86,6 +98,19 @@ class GetOrderResponse(SpApiModel):
     order: ApiOrder
 
 
+class OrderLine(BaseModel):
+    """One item of an order: what was sold, how many, at what unit price."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    order_item_id: str
+    sku: str | None
+    asin: str | None
+    quantity: int
+    unit_price: Decimal | None
+    currency: str | None
+
+
 _FULFILLMENT_CHANNEL = {"AMAZON": "AFN", "MERCHANT": "MFN"}
 
 
@@ -104,6 +129,7 @@ class Order(BaseModel):
     order_total: Decimal | None  # proceeds.grandTotal; absent e.g. while PENDING
     currency: str | None
     latest_ship_date: datetime | None = None
+    lines: tuple[OrderLine, ...] = ()
 
     @classmethod
     def from_api(cls, order: ApiOrder) -> Order:
@@ -124,4 +150,18 @@ class Order(BaseModel):
             order_total=total.amount if total else None,
             currency=total.currency_code if total else None,
             latest_ship_date=window.latest_date_time if window else None,
+            lines=tuple(_line(item) for item in order.order_items),
         )
+
+
+def _line(item: OrderItem) -> OrderLine:
+    product = item.product
+    unit = product.price.unit_price if product and product.price else None
+    return OrderLine(
+        order_item_id=item.order_item_id,
+        sku=product.seller_sku if product else None,
+        asin=product.asin if product else None,
+        quantity=item.quantity_ordered,
+        unit_price=unit.amount if unit else None,
+        currency=unit.currency_code if unit else None,
+    )

@@ -1,0 +1,1 @@
+"""Listings that need attention: restock (inventory cover) and listing health (snapshots)."""

@@ -1,0 +1,255 @@
+"""Order summary over a date range, from the orders snapshot (README "Order summary").
+
+- Days are calendar days in the time zone of `marketplace_id` (default: the store's first
+  marketplace); the range [from 00:00, to+1 00:00) local is converted to UTC for the query.
+- `orders` and the status counts include cancelled orders; `units` and `revenue` do not.
+- revenue = sum of item unit price x quantity per currency (Amazon's `unitPrice`), Decimal.
+- late_unshipped: stored orders UNSHIPPED or PARTIALLY_SHIPPED whose latest ship date passed,
+  whatever their purchase date.
+- skus: units sold per SKU and marketplace in the range; units_per_day = units / day_count.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date, datetime, time, timedelta
+from decimal import ROUND_HALF_UP, Decimal
+from zoneinfo import ZoneInfo
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from minthub_api.amazon.regions import MARKETPLACES
+from minthub_api.audit import service as audit
+from minthub_api.audit.actions import AuditAction, AuditReason
+from minthub_api.core.errors import AppError
+from minthub_api.core.settings import Settings
+from minthub_api.inventory.service import MarketplaceNotInStore
+from minthub_api.orders.summary_schemas import (
+    DaySales,
+    LateOrder,
+    MarketplaceSales,
+    OrderSalesSummary,
+    Revenue,
+    SkuSales,
+    StatusCounts,
+)
+from minthub_api.stores.dependencies import StoreContext
+from minthub_api.sync.models import Dataset, OrderSnapshot
+from minthub_api.sync.queue import SyncQueue
+from minthub_api.sync.repository import OrderRepository
+from minthub_api.sync.status import read_datasets
+
+CANCELLED = "CANCELLED"
+UNSHIPPED = ("UNSHIPPED", "PARTIALLY_SHIPPED")
+STATUS_FIELD = {
+    "PENDING": "pending",
+    "PENDING_AVAILABILITY": "pending",
+    "UNSHIPPED": "unshipped",
+    "PARTIALLY_SHIPPED": "partially_shipped",
+    "SHIPPED": "shipped",
+    "CANCELLED": "cancelled",
+}
+MAX_RANGE_DAYS = 366
+ALLOWED_DAYS = (7, 30, 90)
+
+
+class InvalidRange(AppError):
+    status_code = 422
+    code = "invalid_range"
+    title = "Invalid date range"
+
+
+def time_zone_of(marketplace_id: str | None) -> str:
+    mp = MARKETPLACES.get(marketplace_id or "")
+    return mp.time_zone if mp else "UTC"
+
+
+def resolve_range(
+    *,
+    days: int | None,
+    from_date: date | None,
+    to_date: date | None,
+    tz: ZoneInfo,
+    now: datetime,
+) -> tuple[date, date]:
+    """`days` = the last N calendar days including today (local), or an explicit from/to."""
+    if from_date or to_date:
+        if not (from_date and to_date):
+            raise InvalidRange("Give both `from` and `to` (dates, inclusive), or `days`")
+        if to_date < from_date:
+            raise InvalidRange("`to` is before `from`")
+        if (to_date - from_date).days + 1 > MAX_RANGE_DAYS:
+            raise InvalidRange(f"At most {MAX_RANGE_DAYS} days")
+        return from_date, to_date
+    if days is not None and days not in ALLOWED_DAYS:
+        raise InvalidRange("`days` is 7, 30 or 90 (or give `from` and `to`)")
+    today = now.astimezone(tz).date()
+    n = days or 30
+    return today - timedelta(days=n - 1), today
+
+
+def local_midnight_utc(day: date, tz: ZoneInfo) -> datetime:
+    return datetime.combine(day, time(0), tzinfo=tz).astimezone(ZoneInfo("UTC"))
+
+
+def _add(revenue: dict[str, Decimal], currency: str | None, amount: Decimal) -> None:
+    revenue[currency or "?"] = revenue.get(currency or "?", Decimal(0)) + amount
+
+
+def _count(counts: StatusCounts, status: str) -> None:
+    name = STATUS_FIELD.get(status, "other")
+    setattr(counts, name, getattr(counts, name) + 1)
+
+
+async def order_summary(
+    session: AsyncSession,
+    ctx: StoreContext,
+    *,
+    days: int | None,
+    from_date: date | None,
+    to_date: date | None,
+    marketplace_id: str | None,
+    settings: Settings,
+    queue: SyncQueue,
+    now: datetime,
+) -> OrderSalesSummary:
+    """Raises `InvalidRange`, `MarketplaceNotInStore`. Audits the read; queues a stale refresh."""
+    store = ctx.store
+    if marketplace_id and marketplace_id not in store.marketplace_ids:
+        raise MarketplaceNotInStore(
+            f"Choose one of the store's marketplaces: {', '.join(store.marketplace_ids)}"
+        )
+    tz_name = time_zone_of(marketplace_id or store.marketplace_ids[0])
+    tz = ZoneInfo(tz_name)
+    first, last = resolve_range(days=days, from_date=from_date, to_date=to_date, tz=tz, now=now)
+    start, end = local_midnight_utc(first, tz), local_midnight_utc(last + timedelta(days=1), tz)
+    freshness = await read_datasets(
+        session, store, [Dataset.orders], settings=settings, queue=queue, now=now
+    )
+    repo = OrderRepository(session, store.id)
+    orders = [
+        o
+        for o in await repo.orders_between(start, end)
+        if not marketplace_id or o.marketplace_id == marketplace_id
+    ]
+    lines = [
+        (li, o)
+        for li, o in await repo.lines_between(start, end)
+        if not marketplace_id or o.marketplace_id == marketplace_id
+    ]
+    day_count = (last - first).days + 1
+
+    day_rows = {
+        first + timedelta(days=i): DaySales(
+            date=first + timedelta(days=i), orders=0, units=0, revenue={}
+        )
+        for i in range(day_count)
+    }
+    by_mp: dict[str, MarketplaceSales] = {}
+    counts = StatusCounts()
+    revenue: Revenue = {}
+    units = 0
+
+    def mp_row(o: OrderSnapshot) -> MarketplaceSales:
+        key = o.marketplace_id or "?"
+        if key not in by_mp:
+            by_mp[key] = MarketplaceSales(
+                marketplace_id=key,
+                time_zone=time_zone_of(key),
+                orders=0,
+                units=0,
+                revenue={},
+                status_counts=StatusCounts(),
+            )
+        return by_mp[key]
+
+    for o in orders:
+        day_rows[o.purchase_date.astimezone(tz).date()].orders += 1
+        _count(counts, o.status)
+        row = mp_row(o)
+        row.orders += 1
+        _count(row.status_counts, o.status)
+
+    skus: dict[tuple[str, str | None], SkuSales] = {}
+    sku_orders: dict[tuple[str, str | None], set[str]] = defaultdict(set)
+    for li, o in lines:
+        if o.status == CANCELLED:
+            continue
+        amount = (li.unit_price or Decimal(0)) * li.quantity
+        day = day_rows[o.purchase_date.astimezone(tz).date()]
+        day.units += li.quantity
+        _add(day.revenue, li.currency, amount)
+        units += li.quantity
+        _add(revenue, li.currency, amount)
+        row = mp_row(o)
+        row.units += li.quantity
+        _add(row.revenue, li.currency, amount)
+        key = (li.sku or "?", o.marketplace_id)
+        if key not in skus:
+            skus[key] = SkuSales(
+                sku=key[0],
+                asin=li.asin,
+                marketplace_id=key[1],
+                units=0,
+                orders=0,
+                units_per_day=Decimal(0),
+                revenue={},
+            )
+        skus[key].units += li.quantity
+        _add(skus[key].revenue, li.currency, amount)
+        sku_orders[key].add(o.order_id)
+    for key, sku in skus.items():
+        sku.orders = len(sku_orders[key])
+        sku.units_per_day = (Decimal(sku.units) / day_count).quantize(
+            Decimal("0.01"), rounding=ROUND_HALF_UP
+        )
+
+    late = [
+        LateOrder(
+            order_id=o.order_id,
+            marketplace_id=o.marketplace_id,
+            status=o.status,
+            purchase_date=o.purchase_date,
+            latest_ship_date=o.latest_ship_date,
+            hours_late=(Decimal((now - o.latest_ship_date).total_seconds()) / 3600).quantize(
+                Decimal("0.1"), rounding=ROUND_HALF_UP
+            ),
+        )
+        for o in await repo.late_unshipped(now, UNSHIPPED)
+        if o.latest_ship_date is not None
+        and (not marketplace_id or o.marketplace_id == marketplace_id)
+    ]
+    audit.record(
+        session,
+        ctx.actor,
+        AuditAction.store_data_read,
+        reason=AuditReason.user_view,
+        store_id=store.id,
+        details={
+            "endpoint": "orders/summary",
+            "from": first.isoformat(),
+            "to": last.isoformat(),
+            "orders": len(orders),
+        },
+    )
+    orders_state = next((s for s in freshness.sync if s.dataset == Dataset.orders), None)
+    return OrderSalesSummary(
+        from_date=first,
+        to_date=last,
+        day_count=day_count,
+        time_zone=tz_name,
+        marketplace_id=marketplace_id,
+        range_start_utc=start,
+        range_end_utc=end,
+        orders=len(orders),
+        units=units,
+        revenue=revenue,
+        status_counts=counts,
+        days=list(day_rows.values()),
+        marketplaces=sorted(by_mp.values(), key=lambda m: -m.orders),
+        late_unshipped=sorted(late, key=lambda x: x.latest_ship_date),
+        skus=sorted(skus.values(), key=lambda s: (-s.units, s.sku)),
+        synced_at=orders_state.last_success_at if orders_state else None,
+        stale=freshness.stale,
+        sync=freshness.sync,
+    )

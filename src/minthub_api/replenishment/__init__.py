@@ -1,0 +1,1 @@
+"""Replenishment planning: settings, suggestions, the decision journal."""

@@ -1,0 +1,1 @@
+"""Store data snapshots, incremental syncs and the PostgreSQL job queue that runs them."""

@@ -1,0 +1,144 @@
+"""Background work on procrastinate (PostgreSQL-backed job queue).
+
+- `minthub-api worker` runs `run_worker()`; any number of workers on any number of machines
+  share the one database (procrastinate fetches jobs with `FOR UPDATE SKIP LOCKED`).
+- Jobs of one store are serialised: every store job carries `lock="store:<id>"`, and procrastinate
+  never runs two jobs with the same lock at once. `run_sync` also takes a PostgreSQL advisory lock
+  per store, which covers a foreground `minthub-api sync` running beside the workers.
+- A job whose dataset failed for a passing reason (throttling, outage) raises `SyncRetryable` and is
+  retried with exponential backoff; a revoked store's job ends without fetching anything.
+- `schedule_syncs` runs every 5 minutes on one worker (procrastinate's periodic tasks are
+  deferred once cluster-wide) and queues a sync for each connected store somebody read in the
+  last MINTHUB_SYNC_ACTIVE_DAYS days whose data is older than MINTHUB_SYNC_SCHEDULE_MINUTES.
+
+The queue's tables live in the PostgreSQL schema `procrastinate` (see the migration).
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from datetime import timedelta
+from typing import Any
+
+import procrastinate
+import structlog
+from procrastinate.exceptions import AlreadyEnqueued
+from procrastinate.types import JSONValue
+from sqlalchemy import select
+
+from minthub_api.audit.actions import AuditReason
+from minthub_api.core.db import utcnow
+from minthub_api.core.rls import system_context
+from minthub_api.stores.models import Store, StoreStatus
+from minthub_api.sync.models import SYNCABLE, SyncDataset
+from minthub_api.sync.service import SyncRetryable, SyncRuntime, run_sync
+
+log = structlog.get_logger("minthub.jobs")
+
+QUEUE = "sync"
+SYNC_TASK = "minthub:sync_store"
+SCHEDULE_TASK = "minthub:schedule_syncs"
+RETRY = procrastinate.RetryStrategy(
+    max_attempts=6, wait=5, exponential_wait=3, retry_exceptions={SyncRetryable}
+)
+
+
+def libpq_dsn(database_url: str) -> str:
+    """SQLAlchemy's `postgresql+asyncpg://` URL as a libpq one for psycopg."""
+    scheme, _, rest = database_url.partition("://")
+    return f"postgresql://{rest}" if scheme.startswith("postgresql") else database_url
+
+
+def create_job_app(database_url: str, *, max_size: int = 4) -> procrastinate.App:
+    connector = procrastinate.PsycopgConnector(
+        conninfo=libpq_dsn(database_url),
+        kwargs={"options": "-c search_path=procrastinate,public"},
+        min_size=1,
+        max_size=max_size,
+    )
+    app = procrastinate.App(connector=connector)
+    # Tasks are registered per App (not through a shared Blueprint): a task keeps a link to
+    # the app it was added to, and the API, workers and tests each have their own.
+    app.task(name=SYNC_TASK, pass_context=True, retry=RETRY, queue=QUEUE)(sync_store)
+    scheduler = app.task(name=SCHEDULE_TASK, pass_context=True, queue=QUEUE)(schedule_syncs)
+    app.periodic(cron="*/5 * * * *")(scheduler)
+    return app
+
+
+class ProcrastinateQueue:
+    """`SyncQueue` on procrastinate; the app must be open (`async with app.open_async()`)."""
+
+    def __init__(self, app: procrastinate.App) -> None:
+        self.app = app
+
+    async def enqueue(
+        self,
+        store_id: uuid.UUID,
+        datasets: Sequence[str],
+        *,
+        full: bool = False,
+        reason: AuditReason = AuditReason.scheduled_sync,
+    ) -> bool:
+        names: list[JSONValue] = [str(d) for d in sorted(set(datasets))]
+        try:
+            await self.app.configure_task(
+                SYNC_TASK,
+                lock=f"store:{store_id}",
+                queueing_lock=f"sync:{store_id}:{','.join(map(str, names))}:{int(full)}",
+                queue=QUEUE,
+            ).defer_async(store_id=str(store_id), datasets=names, full=full, reason=str(reason))
+        except AlreadyEnqueued:
+            return False
+        return True
+
+
+async def sync_store(
+    context: procrastinate.JobContext,
+    store_id: str,
+    datasets: list[str],
+    full: bool = False,
+    reason: str = AuditReason.scheduled_sync,
+) -> dict[str, Any]:
+    rt: SyncRuntime = context.additional_context["runtime"]
+    outcome = await run_sync(
+        rt, uuid.UUID(store_id), datasets=datasets, full=full, reason=AuditReason(reason)
+    )
+    summary = {d.dataset: d.state for d in outcome.datasets}
+    if outcome.retryable:
+        raise SyncRetryable(f"store {store_id}: {summary}")
+    return summary
+
+
+async def schedule_syncs(context: procrastinate.JobContext, timestamp: int) -> int:
+    rt: SyncRuntime = context.additional_context["runtime"]
+    return await queue_due_syncs(rt, ProcrastinateQueue(context.app))
+
+
+async def queue_due_syncs(rt: SyncRuntime, queue: ProcrastinateQueue) -> int:
+    """Queue a sync for every used, connected store whose data is due. Returns how many."""
+    now = rt.clock()
+    active_since = now - timedelta(days=rt.settings.sync_active_days)
+    due_before = now - timedelta(minutes=rt.settings.sync_schedule_minutes)
+    async with rt.sessionmaker() as session, system_context(session, "sync.schedule"):
+        rows = (
+            await session.execute(
+                select(SyncDataset.store_id, SyncDataset.dataset)
+                .join(Store, Store.id == SyncDataset.store_id)
+                .where(
+                    Store.status == StoreStatus.connected,
+                    SyncDataset.dataset.in_([str(d) for d in SYNCABLE]),
+                    SyncDataset.last_viewed_at >= active_since,
+                    (SyncDataset.last_success_at.is_(None))
+                    | (SyncDataset.last_success_at < due_before),
+                )
+            )
+        ).all()
+    by_store: dict[uuid.UUID, list[str]] = {}
+    for store_id, dataset in rows:
+        by_store.setdefault(store_id, []).append(dataset)
+    queued = 0
+    for store_id, datasets in by_store.items():
+        queued += await queue.enqueue(store_id, datasets, reason=AuditReason.scheduled_sync)
+    log.info("sync.scheduled", stores=queued, at=utcnow().isoformat())
+    return queued

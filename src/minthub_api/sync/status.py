@@ -1,0 +1,212 @@
+"""Reading a dataset: freshness, `stale`, and the refresh a stale read enqueues.
+
+Only reads by people mark a store as used (`last_viewed_at`); scheduled syncs skip stores
+nobody read in MINTHUB_SYNC_ACTIVE_DAYS, so nothing is fetched for a store nobody uses.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from minthub_api.amazon.throttle import usage_plan
+from minthub_api.audit import service as audit
+from minthub_api.audit.actions import AuditAction, AuditReason
+from minthub_api.core.errors import AppError, StoreRevoked
+from minthub_api.core.settings import Settings
+from minthub_api.stores.dependencies import StoreContext
+from minthub_api.stores.models import Store, StoreStatus
+from minthub_api.stores.repository import StoreRepository
+from minthub_api.sync.models import SYNCABLE, Dataset, SyncDataset, SyncState
+from minthub_api.sync.queue import SyncQueue
+from minthub_api.sync.repository import SyncStateRepository
+from minthub_api.sync.schemas import (
+    DataFreshness,
+    DatasetStatus,
+    StoreHealth,
+    SyncRequest,
+    SyncStatus,
+    UsagePlanInfo,
+)
+
+BUSY = (SyncState.queued, SyncState.running)
+OPERATIONS = {Dataset.inventory: "getInventorySummaries", Dataset.orders: "searchOrders"}
+
+
+def is_stale(state: SyncDataset | None, settings: Settings, now: datetime) -> bool:
+    if state is None or state.last_success_at is None:
+        return True
+    window = timedelta(minutes=settings.freshness_minutes(state.dataset))
+    return now - state.last_success_at > window
+
+
+def to_status(state: SyncDataset, settings: Settings, now: datetime) -> DatasetStatus:
+    status = DatasetStatus.model_validate(state)
+    status.stale = is_stale(state, settings, now)
+    status.freshness_minutes = settings.freshness_minutes(state.dataset)
+    return status
+
+
+def never_synced(dataset: str, settings: Settings) -> DatasetStatus:
+    return DatasetStatus(
+        dataset=dataset,
+        state=SyncState.never,
+        source=None,
+        stale=True,
+        freshness_minutes=settings.freshness_minutes(dataset),
+    )
+
+
+async def mark_queued(
+    session: AsyncSession,
+    queue: SyncQueue,
+    store: Store,
+    datasets: Sequence[str],
+    now: datetime,
+    *,
+    full: bool = False,
+    reason: AuditReason,
+) -> list[SyncDataset]:
+    """Record the request on each dataset and enqueue one job for them."""
+    repo = SyncStateRepository(session, store.id)
+    states = []
+    for dataset in datasets:
+        state = await repo.get_or_create(dataset)
+        if state.state not in BUSY:
+            state.state = SyncState.queued
+        state.requested_at = now
+        states.append(state)
+    await session.flush()
+    await queue.enqueue(store.id, datasets, full=full, reason=reason)
+    return states
+
+
+async def read_datasets(
+    session: AsyncSession,
+    store: Store,
+    datasets: Sequence[str],
+    *,
+    settings: Settings,
+    queue: SyncQueue,
+    now: datetime,
+) -> DataFreshness:
+    """Mark the datasets as viewed; queue a refresh of the stale ones not already syncing."""
+    repo = SyncStateRepository(session, store.id)
+    statuses: list[DatasetStatus] = []
+    to_refresh: list[str] = []
+    for dataset in datasets:
+        state = await repo.get_or_create(dataset)
+        state.last_viewed_at = now
+        if (
+            dataset in SYNCABLE
+            and is_stale(state, settings, now)
+            and state.state not in BUSY
+            and store.status == StoreStatus.connected
+        ):
+            to_refresh.append(dataset)
+    if to_refresh:
+        await mark_queued(session, queue, store, to_refresh, now, reason=AuditReason.user_view)
+    await session.flush()
+    for dataset in datasets:
+        found = await repo.get(dataset)
+        statuses.append(
+            to_status(found, settings, now) if found else never_synced(dataset, settings)
+        )
+    return DataFreshness(stale=any(s.stale for s in statuses), sync=statuses)
+
+
+def usage_plans() -> list[UsagePlanInfo]:
+    out = []
+    for operation in OPERATIONS.values():
+        rate, burst = usage_plan(operation)
+        out.append(UsagePlanInfo(operation=operation, rate_per_second=rate, burst=burst))
+    return out
+
+
+async def on_store_connected(
+    session: AsyncSession, queue: SyncQueue, store: Store, *, settings: Settings, now: datetime
+) -> None:
+    """MINTHUB_SYNC_ON_CONNECT: queue the first sync of a newly (re)connected store."""
+    if settings.sync_on_connect and store.status == StoreStatus.connected:
+        await mark_queued(
+            session, queue, store, list(SYNCABLE), now, reason=AuditReason.scheduled_sync
+        )
+
+
+class UnknownDataset(AppError):
+    status_code = 422
+    code = "unknown_dataset"
+    title = "Unknown dataset"
+
+
+async def sync_status(
+    session: AsyncSession, store: Store, *, settings: Settings, now: datetime
+) -> SyncStatus:
+    """Every dataset's state, counts and last error (datasets never synced included)."""
+    found = {s.dataset: s for s in await SyncStateRepository(session, store.id).list()}
+    statuses = [
+        to_status(found[d], settings, now) if d in found else never_synced(d, settings)
+        for d in Dataset
+    ]
+    return SyncStatus(
+        store_id=store.id,
+        done=not any(s.state in BUSY for s in statuses),
+        datasets=statuses,
+    )
+
+
+async def request_sync(
+    session: AsyncSession,
+    ctx: StoreContext,
+    body: SyncRequest,
+    *,
+    settings: Settings,
+    queue: SyncQueue,
+    now: datetime,
+) -> SyncStatus:
+    """Queue a refresh now. Raises `UnknownDataset`, `StoreRevoked` (nothing can be fetched).
+
+    Audits the request (`sync_requested`)."""
+    datasets = body.datasets or [str(d) for d in SYNCABLE]
+    unknown = [d for d in datasets if d not in {str(x) for x in SYNCABLE}]
+    if unknown:
+        raise UnknownDataset(
+            f"Can sync: {', '.join(SYNCABLE)}; not {', '.join(unknown)}"
+            " (listings and reports need the Listings and Reports operations)"
+        )
+    if ctx.store.status != StoreStatus.connected:
+        raise StoreRevoked()
+    await mark_queued(
+        session, queue, ctx.store, datasets, now, full=body.full, reason=AuditReason.manual_refresh
+    )
+    audit.record(
+        session,
+        ctx.actor,
+        AuditAction.sync_requested,
+        reason=AuditReason.manual_refresh,
+        store_id=ctx.store.id,
+        details={"datasets": datasets, "full": body.full},
+    )
+    return await sync_status(session, ctx.store, settings=settings, now=now)
+
+
+async def health_grid(
+    session: AsyncSession, user_id: uuid.UUID, *, settings: Settings, now: datetime
+) -> list[StoreHealth]:
+    """Per store the user belongs to and per dataset: last success, last error, next sync."""
+    out = []
+    for store, _membership in await StoreRepository(session).list_for_user(user_id):
+        status = await sync_status(session, store, settings=settings, now=now)
+        out.append(
+            StoreHealth(
+                store_id=store.id,
+                store_name=store.name,
+                store_status=store.status,
+                datasets=status.datasets,
+                usage_plans=usage_plans(),
+            )
+        )
+    return out
