@@ -10,6 +10,7 @@ import respx
 
 from minthub_api.amazon import (
     DocumentLink,
+    ReportCharsetError,
     ReportDocumentError,
     RoleNotEnabled,
     SpApiBadRequest,
@@ -265,6 +266,35 @@ class TestDownload:
     ) -> None:
         router.get(URL).mock(return_value=download("Café".encode("cp1252"), "UTF-8"))
         with pytest.raises(ReportDocumentError, match=r"(?i)not valid utf-8"):
+            await text_of(api, link(document()), fake_time)
+
+    async def test_charset_error_names_charset_and_offset_across_chunks(
+        self, api: StoreApi, router: respx.MockRouter, fake_time: FakeTime
+    ) -> None:
+        # Double-byte characters split over odd-sized chunks, then a lead byte (0x81) followed
+        # by a byte that can't trail it, at offset 4001.
+        good = ("品" * 2000 + "x").encode("cp932")
+        router.get(URL).mock(
+            return_value=download(good + b"\x81\x20tail", "windows-31j", gz=False)
+        )
+        with pytest.raises(ReportCharsetError) as caught:
+            await text_of(api, link(document(gzip_=False)), fake_time, chunk_size=333)
+        assert (caught.value.charset, caught.value.offset) == ("windows-31j", len(good))
+        assert caught.value.byte == 0x81 and "offset 4001" in str(caught.value)
+
+    async def test_missing_charset_defaults_by_marketplace_never_utf8(
+        self, api: StoreApi, router: respx.MockRouter, fake_time: FakeTime
+    ) -> None:
+        router.get(URL).mock(return_value=download("品名".encode("cp932"), None))
+        jp = await text_of(api, link(document()), fake_time, marketplace_id="A1VC38T7YXB528")
+        assert jp == "品名"
+        router.get(URL).mock(return_value=download("Café".encode(), None))
+        # No charset, a German marketplace: cp1252, so UTF-8 bytes read as mojibake, not as
+        # UTF-8 by guess; bytes cp1252 can't hold are an error, not U+FFFD.
+        de = await text_of(api, link(document()), fake_time, marketplace_id="A1PA6795UKMFR9")
+        assert de == "CafÃ©"
+        router.get(URL).mock(return_value=download(b"ok\x81", None))
+        with pytest.raises(ReportCharsetError, match="cp1252"):
             await text_of(api, link(document()), fake_time)
 
     async def test_unknown_charset_is_an_error(

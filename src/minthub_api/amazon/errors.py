@@ -19,6 +19,8 @@ Our exception hierarchy:
   + AmazonUnavailable       - connection error or timeout talking to SP-API after retries
   + ReportDocumentError     - a report document could not be downloaded or decoded (expired
                               URL, truncated gzip, unknown or wrong charset)
+    · ReportCharsetError    - its bytes are not valid in the declared (or marketplace-default)
+                              charset (`charset`, `offset` of the first bad byte)
   + RoleNotEnabled          - (roles.py) the operation needs an SP-API role we didn't declare
 
 Messages never contain tokens, authorization codes or secrets: they are built only from
@@ -196,3 +198,30 @@ class ReportDocumentError(AmazonError):
     def __init__(self, message: str, *, report_document_id: str | None = None) -> None:
         super().__init__(message)
         self.report_document_id = report_document_id
+
+
+class ReportCharsetError(ReportDocumentError):
+    """The document's bytes can't be decoded with `charset` (never replaced silently).
+
+    `offset` is the position of the first offending byte in the decompressed document,
+    `byte` its value; `charset` is the name as declared (or the marketplace default we used).
+    """
+
+    def __init__(
+        self,
+        *,
+        charset: str,
+        offset: int,
+        byte: int | None,
+        reason: str,
+        report_document_id: str | None = None,
+    ) -> None:
+        shown = f"byte 0x{byte:02X}" if byte is not None else "an incomplete sequence"
+        super().__init__(
+            f"report document is not valid {charset}: {shown} at offset {offset} ({reason})",
+            report_document_id=report_document_id,
+        )
+        self.charset = charset
+        self.offset = offset
+        self.byte = byte
+        self.reason = reason

@@ -6,9 +6,11 @@
   document (one getReportDocument call) when the URL is older than `URL_REFRESH_AFTER`, and once
   more if the download answers 403 (expired).
 - The body is gunzipped when `compressionAlgorithm` is GZIP, then decoded with the charset of the
-  download's `Content-Type` (Cp1252, ISO-8859-1, windows-31j → cp932, UTF-8 ...), incrementally:
-  a large document is never held whole in memory. Bytes that aren't valid in the declared
-  charset, an unknown charset and a truncated gzip stream raise `ReportDocumentError`.
+  download's `Content-Type` (Cp1252, ISO-8859-1, windows-31j → cp932, UTF-8 ...), or, when it
+  names none, the marketplace's default (JP cp932, elsewhere cp1252; never httpx's UTF-8 guess),
+  incrementally: a large document is never held whole in memory. Bytes that aren't valid in that
+  charset raise `ReportCharsetError` (charset and byte offset), never replacement characters;
+  an unknown charset and a truncated gzip stream raise `ReportDocumentError`.
 - Follow-up `getReports` pages send only `nextToken` (§9.3).
 """
 
@@ -27,7 +29,8 @@ import httpx
 from minthub_api.amazon._retry import Sleep
 from minthub_api.amazon.client import StoreApi
 from minthub_api.amazon.encoding import encode_path_segment, format_datetime
-from minthub_api.amazon.errors import ReportDocumentError
+from minthub_api.amazon.errors import ReportCharsetError, ReportDocumentError
+from minthub_api.amazon.regions import get_marketplace
 from minthub_api.amazon.schemas.reports import (
     CreateReportResponse,
     GetReportsResponse,
@@ -59,6 +62,12 @@ CHARSETS: dict[str, str] = {
     "utf-8": "utf-8",
     "utf8": "utf-8",
 }
+
+
+def default_charset_for(marketplace_id: str | None) -> str:
+    """The charset to assume when a download names none (§7.1): cp932 for Japan, cp1252 else."""
+    marketplace = get_marketplace(marketplace_id) if marketplace_id else None
+    return "cp932" if marketplace is not None and marketplace.country_code == "JP" else "cp1252"
 
 
 def codec_for(charset: str) -> str:
@@ -196,16 +205,20 @@ async def stream_report_document(
     api: StoreApi,
     link: DocumentLink | str,
     *,
-    default_charset: str = "utf-8",
+    default_charset: str | None = None,
+    marketplace_id: str | None = None,
     chunk_size: int = CHUNK_SIZE,
     clock: Callable[[], float] = time.monotonic,
 ) -> AsyncIterator[str]:
     """Decoded text of a report document, chunk by chunk.
 
-    `link` is a `DocumentLink` or a reportDocumentId. `default_charset` applies only when the
-    download's Content-Type names none (use the marketplace's, e.g. cp932 for JP).
-    Raises ReportDocumentError (download refused, truncated gzip, undecodable text).
+    `link` is a `DocumentLink` or a reportDocumentId. When the download's Content-Type names no
+    charset, `default_charset` is used, else the default of `marketplace_id`
+    (`default_charset_for`: cp932 for JP, cp1252 otherwise).
+    Raises ReportCharsetError (bytes invalid in that charset: charset and byte offset) and
+    ReportDocumentError (download refused, truncated gzip, unknown charset).
     """
+    fallback = default_charset or default_charset_for(marketplace_id)
     if isinstance(link, str) or clock() - link.fetched_at > URL_REFRESH_AFTER:
         doc_id = link if isinstance(link, str) else link.report_document_id
         link = await get_report_document(api, doc_id, clock=clock)
@@ -224,7 +237,7 @@ async def stream_report_document(
                     f"report document download failed with HTTP {response.status_code}",
                     report_document_id=doc.report_document_id,
                 )
-            async for text in _decode(response, doc, default_charset, chunk_size):
+            async for text in _decode(response, doc, fallback, chunk_size):
                 yield text
             return
 
@@ -232,8 +245,8 @@ async def stream_report_document(
 async def _decode(
     response: httpx.Response, doc: ReportDocument, default_charset: str, chunk_size: int
 ) -> AsyncIterator[str]:
-    charset = response.charset_encoding  # None when the header names none (never guess UTF-8)
-    codec = codec_for(charset or default_charset)
+    charset = response.charset_encoding or default_charset  # never guess UTF-8
+    codec = codec_for(charset)
     decoder = codecs.getincrementaldecoder(codec)(errors="strict")
     # httpx already undid a `Content-Encoding: gzip` (enableContentEncodingUrlHeader=true).
     gzipped = (doc.compression_algorithm or "").upper() == "GZIP" and (
@@ -241,10 +254,30 @@ async def _decode(
     )
     inflater = zlib.decompressobj(wbits=16 + zlib.MAX_WBITS) if gzipped else None
     doc_id = doc.report_document_id
+    fed = 0  # decompressed bytes handed to the decoder so far
+
+    def feed(data: bytes, *, final: bool = False) -> str:
+        nonlocal fed
+        pending = decoder.getstate()[0]  # bytes of a split character from the last chunk
+        try:
+            text = decoder.decode(data, final=final)
+        except UnicodeDecodeError as exc:
+            buffered = pending + data
+            bad = buffered[exc.start] if exc.start < len(buffered) else None
+            raise ReportCharsetError(
+                charset=charset,
+                offset=fed - len(pending) + exc.start,
+                byte=bad,
+                reason=exc.reason,
+                report_document_id=doc_id,
+            ) from None
+        fed += len(data)
+        return text
+
     try:
         async for raw in response.aiter_bytes(chunk_size):
             data = inflater.decompress(raw) if inflater is not None else raw
-            text = decoder.decode(data)
+            text = feed(data)
             if text:
                 yield text
         if inflater is not None:
@@ -253,19 +286,14 @@ async def _decode(
                 raise ReportDocumentError(
                     "report document gzip stream is truncated", report_document_id=doc_id
                 )
-            tail_text = decoder.decode(tail, final=True)
+            tail_text = feed(tail, final=True)
         else:
-            tail_text = decoder.decode(b"", final=True)
+            tail_text = feed(b"", final=True)
         if tail_text:
             yield tail_text
     except zlib.error as exc:
         raise ReportDocumentError(
             f"report document is not valid gzip ({exc})", report_document_id=doc_id
-        ) from None
-    except UnicodeDecodeError as exc:
-        raise ReportDocumentError(
-            f"report document is not valid {charset or default_charset} ({exc.reason})",
-            report_document_id=doc_id,
         ) from None
 
 
@@ -273,7 +301,8 @@ async def iter_report_rows(
     api: StoreApi,
     link: DocumentLink | str,
     *,
-    default_charset: str = "utf-8",
+    default_charset: str | None = None,
+    marketplace_id: str | None = None,
     chunk_size: int = CHUNK_SIZE,
     clock: Callable[[], float] = time.monotonic,
 ) -> AsyncIterator[dict[str, str]]:
@@ -285,7 +314,12 @@ async def iter_report_rows(
     header: list[str] | None = None
     pending = ""
     async for text in stream_report_document(
-        api, link, default_charset=default_charset, chunk_size=chunk_size, clock=clock
+        api,
+        link,
+        default_charset=default_charset,
+        marketplace_id=marketplace_id,
+        chunk_size=chunk_size,
+        clock=clock,
     ):
         pending += text
         *lines, pending = pending.split("\n")

@@ -30,6 +30,10 @@ class SimulatorConfig:
     # Registered OAuth redirect URIs besides the always-allowed http://127.0.0.1:* and
     # http://localhost:*; the first one is used when the consent URL omits redirect_uri.
     redirect_uris: list[str] = field(default_factory=list)
+    # Seller Central language per seller, "SPID=ja_JP" (env: comma-separated). Report documents
+    # then have localized headers, number/date formats and the marketplace charset unless the
+    # request asks for preferredReportDocumentLocale. Unlisted sellers use en_US.
+    seller_languages: list[str] = field(default_factory=list)
     # JSON file keeping issued refresh grants (token hashes) across restarts; "" = memory only.
     state_file: str = ""
 

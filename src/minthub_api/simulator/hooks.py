@@ -3,6 +3,10 @@
 - ``POST /_sim/sellers/{spid}/revoke`` — the seller removes the app: all its refresh tokens
   (→ LWA ``invalid_grant``) and access tokens (→ SP-API 403 ``Unauthorized``) die.
   Answers ``{"selling_partner_id", "revoked_refresh_tokens"}``.
+- ``PUT /_sim/sellers/{spid}/language`` — JSON ``{"language": "ja_JP"}`` sets the seller's
+  Seller Central language (en_*, ja_JP, de_DE, fr_FR, es_ES, it_IT): reports it requests from
+  then on have localized headers and formats unless they ask for
+  ``reportOptions.preferredReportDocumentLocale``.
 - ``GET /_sim/calls`` — ``{"spapi": {spid: {operation: {"calls", "throttled", "statuses"}}},
   "lwa": {grant_type: successes}, "lwa_errors": {error: count}}``. Calls that failed
   authentication are counted under ``"_anonymous"``; 429s are in ``calls`` and ``throttled``.
@@ -56,6 +60,21 @@ class FaultSpec(BaseModel):
 async def revoke_seller(request: Request, selling_partner_id: str) -> dict[str, Any]:
     revoked = sim_state(request).revoke_seller(selling_partner_id)
     return {"selling_partner_id": selling_partner_id, "revoked_refresh_tokens": revoked}
+
+
+class LanguageSpec(BaseModel):
+    language: str
+
+
+@router.put("/sellers/{selling_partner_id}/language")
+async def set_seller_language(
+    request: Request, selling_partner_id: str, spec: LanguageSpec
+) -> dict[str, Any]:
+    try:
+        sim_state(request).set_language(selling_partner_id, spec.language)
+    except ValueError as exc:
+        raise HTTPException(400, str(exc)) from None
+    return {"selling_partner_id": selling_partner_id, "language": spec.language}
 
 
 @router.get("/issued-secrets")

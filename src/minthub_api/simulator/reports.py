@@ -8,6 +8,8 @@ getReports: ``reportTypes`` or ``nextToken`` required, and ``nextToken`` must co
 getReportDocument returns a gzip document URL valid 5 minutes (simulator clock); the download
 (``/_sim/documents/...``, no auth, like S3) answers 403 ``AccessDenied`` XML once expired, and
 ``text/plain; charset=...`` with the charset of ``reports_data.charset_for``.
+Documents are in ``reportOptions.preferredReportDocumentLocale`` when sent, else in the seller's
+Seller Central language (``/_sim/sellers/{spid}/language``; English by default).
 """
 
 from __future__ import annotations
@@ -31,6 +33,8 @@ from .reports_data import (
     SimReport,
     build_rows,
     charset_for,
+    is_supported_locale,
+    localize,
     render_document,
 )
 from .spapi import begin, sim_state
@@ -78,8 +82,9 @@ def _finish(state: SimState, report: SimReport) -> None:
     """Build the document the first time a finished DONE report is looked at."""
     if report.outcome != "DONE" or report.document_id is not None:
         return
-    rows = build_rows(state, report)
-    charset = charset_for(report.report_type, report.marketplace_ids[0])
+    marketplace_id = report.marketplace_ids[0]
+    rows = localize(build_rows(state, report), report.report_type, report.locale, marketplace_id)
+    charset = charset_for(report.report_type, marketplace_id, report.locale)
     doc_id = f"amzn1.spdoc.1.4.na.{uuid.uuid4()}"
     state.documents[doc_id] = SimDocument(
         doc_id,
@@ -151,6 +156,14 @@ async def create_report(request: Request) -> JSONResponse:
         or any(m not in MARKETPLACES_BY_ID for m in marketplaces)
     ):
         raise SpApiError(400, "400", "Invalid input", "marketplaceIds is invalid.")
+    options = body.get("reportOptions", {})
+    if not isinstance(options, dict) or not all(
+        isinstance(k, str) and isinstance(v, str) for k, v in options.items()
+    ):
+        raise invalid_input("reportOptions must be a map of strings to strings.")
+    preferred = options.get("preferredReportDocumentLocale")
+    if preferred is not None and not is_supported_locale(preferred):
+        raise invalid_input(f"Unsupported preferredReportDocumentLocale {preferred}.")
     if report_type in RESTRICTED:
         raise unauthorized()
     state = caller.state
@@ -173,6 +186,7 @@ async def create_report(request: Request) -> JSONResponse:
         times["dataStartTime"],
         times["dataEndTime"],
         outcome,
+        locale=preferred or state.language(caller.selling_partner_id),
     )
     if outcome == "DONE" and len(build_rows(state, report)) == 1:
         report.outcome = "CANCELLED"  # Amazon cancels reports that have no data

@@ -3,14 +3,24 @@
 Charsets as Amazon sends them (SPAPI-NOTES §7.1): Japan → ``windows-31j``; elsewhere listings →
 ``Cp1252``, inventory → ``ISO-8859-1``, orders → ``UTF-8``. Characters the charset can't hold
 become ``?``, as in Amazon's own files. Orders reports carry no buyer location (§7.4, §8).
+
+A document in a seller's non-English Seller Central language (``SimReport.locale``) has that
+language's headers (``minthub_api.reports.headers``), its number format (``1.234,56``; French
+``1 234,56``; Japanese ``1,980``) and date format (``01.06.2025 17:00:00 MESZ``,
+``01/06/2025 17:00:00 CEST``, ``2025/06/02 00:00:00 JST``, in the marketplace's time zone), and
+the charset of its script: ``windows-31j`` for Japanese, ``Cp1252`` for the European languages.
 """
 
 from __future__ import annotations
 
 import gzip
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
+from decimal import Decimal
 from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
+
+from minthub_api.reports.headers import HEADERS, LANGUAGES, header_for
 
 from .catalogue import MARKETPLACES_BY_ID, iso
 
@@ -46,6 +56,7 @@ class SimReport:
     outcome: str  # DONE | CANCELLED | FATAL once processing ends
     cancelled_at: float | None = None
     document_id: str | None = None
+    locale: str = "en_US"  # preferredReportDocumentLocale, else the seller's language
 
 
 @dataclass
@@ -59,10 +70,85 @@ class SimDocument:
     links: dict[str, float] = field(default_factory=dict)  # signature -> expires at
 
 
-def charset_for(report_type: str, marketplace_id: str) -> str:
-    if MARKETPLACES_BY_ID[marketplace_id].country_code == "JP":
+# Every listing was opened at the same instant (08:00 Pacific daylight time).
+OPEN_DATE = datetime(2025, 6, 1, 15, 0, tzinfo=UTC)
+# Our own column → zone mapping for rendering; the parser has its own (independent) rules.
+_TIME_ZONES = {
+    "US": "America/Los_Angeles",
+    "CA": "America/Toronto",
+    "MX": "America/Mexico_City",
+    "JP": "Asia/Tokyo",
+    "GB": "Europe/London",
+    "DE": "Europe/Berlin",
+    "FR": "Europe/Paris",
+    "IT": "Europe/Rome",
+    "ES": "Europe/Madrid",
+    "AU": "Australia/Sydney",
+    "SG": "Asia/Singapore",
+}
+_DECIMALS = {"price", "your-price", "per-unit-volume", "item-price"}
+_DATES = {"open-date", "purchase-date", "last-updated-date"}
+
+
+def is_supported_locale(locale: str) -> bool:
+    language, _, country = locale.partition("_")
+    return language in LANGUAGES and len(country) == 2 and country.isupper()
+
+
+def charset_for(report_type: str, marketplace_id: str, locale: str = "en_US") -> str:
+    language = locale.partition("_")[0]
+    if language == "ja" or MARKETPLACES_BY_ID[marketplace_id].country_code == "JP":
         return "windows-31j"
+    if language != "en":
+        return "Cp1252"
     return {LISTINGS: "Cp1252", INVENTORY: "ISO-8859-1"}.get(report_type, "UTF-8")
+
+
+def _number(value: str, language: str) -> str:
+    amount = Decimal(value)
+    whole, _, fraction = f"{abs(amount):f}".partition(".")
+    groups = f"{int(whole):,}"
+    sign = "-" if amount < 0 else ""
+    if language == "ja":
+        return sign + groups + (f".{fraction}" if fraction else "")
+    group_sep = "\u00a0" if language == "fr" else "."
+    return sign + groups.replace(",", group_sep) + (f",{fraction}" if fraction else "")
+
+
+def _date(value: datetime, language: str, country: str) -> str:
+    local = value.astimezone(ZoneInfo(_TIME_ZONES[country]))
+    zone = local.tzname() or "UTC"
+    if language == "ja":
+        return local.strftime("%Y/%m/%d %H:%M:%S ") + zone
+    if language == "de":
+        zone = {"CET": "MEZ", "CEST": "MESZ"}.get(zone, zone)
+        return local.strftime("%d.%m.%Y %H:%M:%S ") + zone
+    return local.strftime("%d/%m/%Y %H:%M:%S ") + zone
+
+
+def localize(
+    rows: list[list[str]], report_type: str, locale: str, marketplace_id: str
+) -> list[list[str]]:
+    """English rows → the headers, numbers and dates of `locale` (unchanged for English)."""
+    language = locale.partition("_")[0]
+    if language == "en":
+        return rows
+    english = {h: c for c, h in HEADERS[report_type]["en"].items()}
+    header = rows[0]
+    country = MARKETPLACES_BY_ID[marketplace_id].country_code
+    out = [[header_for(report_type, language, english[h]) for h in header]]
+    for row in rows[1:]:
+        cells = []
+        for name, cell in zip(header, row, strict=True):
+            if cell and name in _DECIMALS:
+                cell = _number(cell, language)
+            elif cell and name == "open-date":
+                cell = _date(OPEN_DATE, language, country)
+            elif cell and name in _DATES:
+                cell = _date(datetime.fromisoformat(cell), language, country)
+            cells.append(cell)
+        out.append(cells)
+    return out
 
 
 def build_rows(state: SimState, report: SimReport) -> list[list[str]]:
@@ -92,7 +178,7 @@ def build_rows(state: SimState, report: SimReport) -> list[list[str]]:
                     sku.seller_sku,
                     str(sku.price(currency)),
                     "" if i % 3 else str(i % 40),
-                    "2025-06-01 08:00:00 PDT",
+                    _date_en(OPEN_DATE),
                     sku.asin,
                     "AMAZON_NA" if i % 3 else "DEFAULT",
                     "Inactive" if i % 9 == 4 else "Active",
@@ -194,6 +280,11 @@ def build_rows(state: SimState, report: SimReport) -> list[list[str]]:
                 ]
             )
     return rows
+
+
+def _date_en(value: datetime) -> str:
+    local = value.astimezone(ZoneInfo("America/Los_Angeles"))
+    return local.strftime("%Y-%m-%d %H:%M:%S ") + (local.tzname() or "")
 
 
 def render_document(rows: list[list[str]], charset: str) -> bytes:

@@ -25,7 +25,7 @@ from typing import Any
 from .catalogue import Sku, build_catalogue, build_inventory
 from .config import SimulatorConfig
 from .orders_data import OrderSeed, build_orders
-from .reports_data import SimDocument, SimReport
+from .reports_data import SimDocument, SimReport, is_supported_locale
 from .usage_plans import UsagePlans
 
 AUTH_CODE_TTL = 300.0  # 5 minutes (../shared/SPAPI-NOTES.md §1.2)
@@ -107,6 +107,10 @@ class SimState:
         self._load_grants()
         self.reports: dict[str, SimReport] = {}
         self.documents: dict[str, SimDocument] = {}
+        self.languages: dict[str, str] = {}  # Seller Central language by seller
+        for entry in config.seller_languages:
+            seller, _, language = entry.partition("=")
+            self.set_language(seller.strip(), language.strip())
 
     def now(self) -> float:
         return self.clock()
@@ -142,6 +146,15 @@ class SimState:
                 self.catalogue(selling_partner_id),
             )
         return self._orders[selling_partner_id]
+
+    def set_language(self, selling_partner_id: str, language: str) -> None:
+        """Set a seller's Seller Central language (ValueError unless e.g. ``de_DE``)."""
+        if not selling_partner_id or not is_supported_locale(language):
+            raise ValueError(f"unsupported Seller Central language {language!r}")
+        self.languages[selling_partner_id] = language
+
+    def language(self, selling_partner_id: str) -> str:
+        return self.languages.get(selling_partner_id, "en_US")
 
     # --- LWA ---------------------------------------------------------------------------------
     def issue_code(self, selling_partner_id: str, redirect_uri: str) -> str:
