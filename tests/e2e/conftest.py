@@ -65,6 +65,8 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
             "MINTHUB_LOG_FORMAT": "json",
             "MINTHUB_SIM_TIME_SCALE": "20",
             "MINTHUB_DATA_DIR": str(api_tmp / "data"),
+            # Invitation mails land here as .eml files: the browser tests open their links.
+            "MINTHUB_MAIL_OUTBOX_DIR": str(logs / "outbox"),
         }
         subprocess.run([str(BIN), "migrate"], env=env, check=True, capture_output=True)
         subprocess.run(
@@ -106,6 +108,7 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
                 "api_log": str(logs / "api.log"),
                 "api2_log": str(logs / "api2.log"),
                 "api_tmp": str(api_tmp),
+                "outbox": str(logs / "outbox"),
                 "database_url": db_url,  # the owner's: pg_dump reads everything
             }
         finally:
