@@ -198,9 +198,10 @@ def create_app(settings: Settings | None = None, *, engine: AsyncEngine | None =
     app.state.metrics = Metrics()
     app.add_middleware(HttpMetricsMiddleware, metrics=app.state.metrics)
     # The built web app when there is one (frontend/dist), else the placeholder pages. Last:
-    # its fallback serves index.html for paths no route above claims.
-    app.include_router(pages.invitation_router)
+    # its fallback serves index.html for paths no route above claims, the e-mailed invitation
+    # link (/invitations/accept#token=...) included: the web app accepts it.
     if not spa.mount(app, settings.frontend_dist):
+        app.include_router(pages.invitation_router)
         app.include_router(pages.router)
     app.add_middleware(RequestIdMiddleware)
     app.openapi = _problem_openapi(app)  # type: ignore[method-assign]

@@ -67,6 +67,8 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
             "MINTHUB_LOG_FORMAT": "json",
             "MINTHUB_SIM_TIME_SCALE": "20",
             "MINTHUB_DATA_DIR": str(api_tmp / "data"),
+            # Invitation mails land here as .eml files: the browser tests open their links.
+            "MINTHUB_MAIL_OUTBOX_DIR": str(logs / "outbox"),
         }
         subprocess.run([str(BIN), "migrate"], env=env, check=True, capture_output=True)
         subprocess.run(
@@ -123,6 +125,7 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
                 "worker_log": str(logs / "worker.log"),
                 "worker2_log": str(logs / "worker2.log"),
                 "api_tmp": str(api_tmp),
+                "outbox": str(logs / "outbox"),
                 "database_url": db_url,  # the owner's: pg_dump reads everything
             }
         finally:

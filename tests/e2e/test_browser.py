@@ -7,6 +7,11 @@ settings, a revocation that turns into Reconnect, reconnecting, and signing out.
 gets an axe-core check (no serious or critical violations) and a screenshot in test-artifacts/.
 Any Content-Security-Policy violation fails the run.
 
+Then the account and team side: an API token created (its secret shown once, working as a Bearer
+token) and revoked, a teammate invited by e-mail who accepts in the browser and creates an account,
+enrols TOTP two-factor authentication, and signs in again with a code computed here (RFC 6238,
+pyotp); the owner then removes the teammate.
+
 Skipped only when Chromium or the built app is missing, unless MINTHUB_BROWSER_TESTS=required
 (`make test` sets it), where a missing piece is a failure.
 """
@@ -14,15 +19,18 @@ Skipped only when Chromium or the built app is missing, unless MINTHUB_BROWSER_T
 from __future__ import annotations
 
 import csv
+import email
 import io
 import os
 import re
 import shutil
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import httpx
+import pyotp
 import pytest
 
 from tests.e2e.conftest import DEMO_EMAIL, DEMO_PASSWORD
@@ -266,3 +274,163 @@ def test_seller_morning_in_the_browser(
     page.goto(f"/stores/{store_id}")
     page.wait_for_url(re.compile(r"/login\?next="))
     assert page.request.get("/api/v1/me").status == 401
+
+
+TEAMMATE_EMAIL = "teammate@minthub.example"
+TEAMMATE_PASSWORD = "quartz-lantern-orbit-5931"
+
+
+def sign_in(page: Any, email_address: str, password: str) -> None:
+    page.get_by_label("Email").fill(email_address)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Sign in").click()
+
+
+def sign_out(page: Any) -> None:
+    page.get_by_role("button", name="Sign out").click()
+    page.wait_for_url(re.compile(r"/login$"))
+
+
+def invitation_link(outbox: Path, to: str) -> str:
+    """The link of the newest invitation mail to `to` (sent after the response, so polled)."""
+    deadline = time.monotonic() + 15
+    while time.monotonic() < deadline:
+        for path in sorted(outbox.glob("*.eml"), reverse=True):
+            message = email.message_from_bytes(path.read_bytes())
+            if message["To"] == to:
+                body = message.get_payload(decode=True)
+                assert isinstance(body, bytes)
+                match = re.search(r"https?://\S+/invitations/accept#token=\S+", body.decode())
+                assert match, body
+                return match[0]
+        time.sleep(0.2)
+    raise AssertionError(f"no invitation mail to {to} in {outbox}")
+
+
+def wrong_code(secret: str) -> str:
+    """Six digits that no step the server accepts right now (±1, and the next) would produce."""
+    totp, now = pyotp.TOTP(secret), time.time()
+    valid = {totp.at(now + 30 * k) for k in (-1, 0, 1, 2)}
+    return next(c for c in ("000000", "111111", "222222", "333333", "444444") if c not in valid)
+
+
+def test_tokens_team_and_two_factor_in_the_browser(
+    browser: tuple[Any, list[str]], stack: dict[str, str]
+) -> None:
+    from playwright.sync_api import expect
+
+    page = browser[0]
+    page.context.clear_cookies()
+    page.goto("/login")
+    sign_in(page, DEMO_EMAIL, DEMO_PASSWORD)
+    page.wait_for_url(re.compile(r"/stores$"))
+    active = [s for s in page.request.get("/api/v1/stores").json() if s["status"] != "revoked"]
+    if active:
+        store_id = active[0]["id"]
+    else:
+        page.get_by_test_id("region-select").select_option("na")
+        page.get_by_role("button", name="Connect a store").click()
+        page.wait_for_url(re.compile(r"/apps/authorize/consent"))
+        approve_consent(page)
+        store_id = page.url.rsplit("/", 1)[1]
+    api_store = f"{stack['api']}/api/v1/stores/{store_id}"
+
+    # An API token: the secret is shown once, works as a Bearer token, and revoking it stops it.
+    page.goto(f"/stores/{store_id}/settings")
+    tokens = page.get_by_test_id("tokens")
+    tokens.get_by_label("Token name").fill("BI export")
+    tokens.get_by_role("button", name="Create token").click()
+    expect(tokens.get_by_text("Copy this token now. It will not be shown again.")).to_be_visible()
+    secret = page.get_by_test_id("new-token-secret").inner_text().strip()
+    assert len(secret) > 20
+    bearer = {"Authorization": f"Bearer {secret}"}
+    assert httpx.get(api_store, headers=bearer).status_code == 200
+    row = tokens.get_by_test_id("tokens-list").get_by_role("listitem").filter(has_text="BI export")
+    expect(row).to_contain_text("Active")
+    expect(row).not_to_contain_text(secret)
+    tokens.get_by_role("button", name="I have copied it").click()
+    expect(page.get_by_test_id("new-token-secret")).to_have_count(0)
+    page.reload()
+    expect(row).to_contain_text("Active")
+    assert secret not in page.content()
+    row.get_by_role("button", name="Revoke").click()
+    expect(row.get_by_role("alertdialog")).to_contain_text("Tools using it stop working at once")
+    row.get_by_role("button", name="Yes, revoke").click()
+    expect(row).to_contain_text("Revoked")
+    assert httpx.get(api_store, headers=bearer).status_code == 401
+
+    # Invite a teammate as a viewer; the invitation is listed and e-mailed.
+    members = page.get_by_test_id("members")
+    members.get_by_label("Email").fill(TEAMMATE_EMAIL)
+    members.get_by_label("Role").select_option("viewer")
+    members.get_by_role("button", name="Send invitation").click()
+    expect(members.get_by_role("status")).to_contain_text(
+        f"Invitation e-mailed to {TEAMMATE_EMAIL}"
+    )
+    expect(members.get_by_test_id("invitations-list")).to_contain_text(
+        f"{TEAMMATE_EMAIL} as Viewer"
+    )
+    check_page(browser, "11-settings-members-tokens")
+    link = invitation_link(Path(stack["outbox"]), TEAMMATE_EMAIL)
+    assert link.startswith(stack["api"])
+    sign_out(page)
+
+    # The teammate opens the link (token in the fragment), creates an account, signs in.
+    page.goto(link)
+    expect(page.get_by_role("heading", level=1)).to_have_text("Join a store")
+    check_page(browser, "12-invitation")
+    page.get_by_label("Choose a password").fill(TEAMMATE_PASSWORD)
+    page.get_by_role("button", name="Accept invitation").click()
+    expect(page.get_by_role("status")).to_contain_text(f"Your account {TEAMMATE_EMAIL} is ready")
+    page.get_by_role("link", name="Sign in", exact=True).last.click()
+    page.wait_for_url(re.compile(r"/login\?next="))
+    sign_in(page, TEAMMATE_EMAIL, TEAMMATE_PASSWORD)
+    page.wait_for_url(re.compile(rf"/stores/{store_id}$"))
+    expect(page.get_by_test_id("inventory-table").locator("tbody tr").first).to_be_visible()
+
+    # Enrol TOTP on the Security page: the secret from the page, a code computed here.
+    page.get_by_role("link", name="Security").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Two-factor authentication")
+    page.get_by_role("button", name="Set up an authenticator app").click()
+    totp_secret = page.get_by_test_id("totp-secret").inner_text().strip()
+    uri = page.get_by_test_id("totp-uri").text_content() or ""  # in a closed <details>
+    assert uri.startswith("otpauth://totp/") and f"secret={totp_secret}" in uri
+    page.get_by_label("Code from the app").fill(pyotp.TOTP(totp_secret).now())
+    page.get_by_role("button", name="Confirm").click()
+    codes = page.get_by_test_id("recovery-codes").locator("li")
+    expect(codes).to_have_count(10)
+    page.get_by_role("button", name=re.compile("I have saved my recovery codes")).click()
+    expect(page.get_by_test_id("mfa-on")).to_contain_text("On")
+    check_page(browser, "13-mfa-on")
+    sign_out(page)
+
+    # Sign in with MFA on: password, then the code step (a wrong code is refused first).
+    page.goto("/stores")
+    page.wait_for_url(re.compile(r"/login\?next="))
+    sign_in(page, TEAMMATE_EMAIL, TEAMMATE_PASSWORD)
+    expect(page.get_by_role("heading", level=1)).to_have_text("Two-step verification")
+    assert page.request.get(f"/api/v1/stores/{store_id}").status == 403  # not before the code
+    page.get_by_label("Authentication code").fill(wrong_code(totp_secret))
+    page.get_by_role("button", name="Verify").click()
+    expect(page.get_by_role("alert")).to_contain_text("That code is not valid")
+    check_page(browser, "14-sign-in-mfa-code")
+    # The enrolment used the current step and a code works once: the next step's code.
+    page.get_by_label("Authentication code").fill(pyotp.TOTP(totp_secret).at(time.time() + 30))
+    page.get_by_role("button", name="Verify").click()
+    page.wait_for_url(re.compile(r"/stores$"))
+    expect(page.get_by_test_id("stores-table")).to_contain_text("Viewer")
+    sign_out(page)
+
+    # The owner sees the teammate as a member and removes them.
+    sign_in(page, DEMO_EMAIL, DEMO_PASSWORD)
+    page.wait_for_url(re.compile(r"/stores$"))
+    page.goto(f"/stores/{store_id}/settings")
+    teammate = (
+        page.get_by_test_id("members-list").get_by_role("listitem").filter(has_text=TEAMMATE_EMAIL)
+    )
+    expect(teammate).to_contain_text("Viewer")
+    expect(page.get_by_test_id("members")).to_contain_text("No open invitations.")  # it was used
+    teammate.get_by_role("button", name="Remove").click()
+    teammate.get_by_role("button", name="Yes, remove").click()
+    expect(page.get_by_test_id("members-list")).not_to_contain_text(TEAMMATE_EMAIL)
+    sign_out(page)

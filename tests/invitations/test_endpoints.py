@@ -133,12 +133,3 @@ class TestInvitations:
             f"/api/v1/stores/{store['id']}/members/{members[0]['user_id']}"
         )
         assert r.status_code == 409 and r.json()["code"] == "last_owner"
-
-
-async def test_the_invitation_link_opens_a_page_that_posts_the_fragment_token(
-    client: httpx.AsyncClient,
-) -> None:
-    r = await client.get("/invitations/accept")
-    assert r.status_code == 200 and "text/html" in r.headers["content-type"]
-    assert "location.hash" in r.text and "/api/v1/invitations/accept" in r.text
-    assert r.headers["referrer-policy"] == "no-referrer"

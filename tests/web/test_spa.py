@@ -77,6 +77,12 @@ class TestSpa:
             assert response.status_code == 404, method
             assert response.headers["content-type"].startswith("application/problem+json")
 
+    async def test_the_invitation_link_opens_the_web_app(self, web: httpx.AsyncClient) -> None:
+        # The e-mailed link is /invitations/accept#token=...: the app reads the fragment.
+        response = await web.get("/invitations/accept")
+        assert response.status_code == 200 and response.text == INDEX
+        assert response.headers["content-security-policy"] == CONTENT_SECURITY_POLICY
+
     async def test_no_file_outside_dist(self, web: httpx.AsyncClient) -> None:
         response = await web.get("/..%2Fsecret.txt")
         assert "outside" not in response.text
@@ -89,3 +95,12 @@ class TestSpa:
             assert response.status_code == 200
             assert "content-security-policy" not in response.headers
             assert "/api/docs" in response.text
+
+    async def test_without_a_build_the_invitation_link_opens_a_page_that_posts_the_token(
+        self, database_url: str, simulator: RunningSimulator, tmp_path: Path
+    ) -> None:
+        async for c in _client(database_url, simulator, tmp_path / "nothing-built"):
+            r = await c.get("/invitations/accept")
+            assert r.status_code == 200 and "text/html" in r.headers["content-type"]
+            assert "location.hash" in r.text and "/api/v1/invitations/accept" in r.text
+            assert r.headers["referrer-policy"] == "no-referrer"

@@ -44,7 +44,7 @@ export function AppRoutes() {
         <Route path="privacy" element={<PrivacyPage />} />
         <Route path="contact" element={<ContactPage />} />
         <Route path="login" element={<LoginPage />} />
-        <Route path="invitations/:token" element={<InvitationPage />} />
+        <Route path="invitations/accept" element={<InvitationPage />} />
         <Route path="mfa" element={guarded(<MfaEnrolPage />)} />
         <Route path="stores" element={guarded(<StoresPage />)} />
         <Route path="stores/:storeId" element={guarded(<StoreLayout tab="dashboard" />)} />

@@ -6,12 +6,16 @@ export class ApiError extends Error {
   readonly status: number;
   readonly code: string;
   readonly problem: Partial<Problem>;
+  /** Seconds to wait, from a 429's Retry-After header (a sign-in lockout, too many codes). */
+  readonly retryAfter: number | null;
 
-  constructor(status: number, problem: Partial<Problem> | undefined) {
+  constructor(status: number, problem: Partial<Problem> | undefined, retryAfter: string | null = null) {
     super(problem?.detail ?? problem?.title ?? `HTTP ${status}`);
     this.status = status;
     this.problem = problem ?? {};
     this.code = problem?.code ?? (status === 404 ? "not_found" : "http_error");
+    const seconds = retryAfter === null ? NaN : Number(retryAfter);
+    this.retryAfter = Number.isFinite(seconds) && seconds > 0 ? seconds : null;
   }
 }
 
@@ -46,7 +50,11 @@ type SdkResult<T> = { data?: T; error?: unknown; response?: Response };
 export async function unwrap<T>(call: Promise<SdkResult<T>>): Promise<T> {
   const { data, error, response } = await call;
   if (!response || !response.ok) {
-    throw new ApiError(response?.status ?? 0, (error as Partial<Problem>) ?? undefined);
+    throw new ApiError(
+      response?.status ?? 0,
+      (error as Partial<Problem>) ?? undefined,
+      response?.headers.get("Retry-After") ?? null,
+    );
   }
   return data as T;
 }
@@ -69,6 +77,6 @@ export async function apiFetch<T>(path: string, init: RequestInit = {}): Promise
   } catch {
     body = undefined;
   }
-  if (!response.ok) throw new ApiError(response.status, body as Partial<Problem>);
+  if (!response.ok) throw new ApiError(response.status, body as Partial<Problem>, response.headers.get("Retry-After"));
   return body as T;
 }

@@ -5,13 +5,13 @@ import { MemoryRouter } from "react-router";
 import { vi } from "vitest";
 import { client } from "../client/client.gen";
 
-type Reply = { status?: number; body?: unknown };
+type Reply = { status?: number; body?: unknown; headers?: Record<string, string> };
 
 /**
  * Replaces the network (global fetch), the seam between the app and the server, with fixed
  * answers per "METHOD path" (query string ignored). Unknown requests answer FastAPI's 404.
  */
-export function stubServer(routes: Record<string, Reply | ((url: URL) => Reply)>) {
+export function stubServer(routes: Record<string, Reply | ((url: URL, request: Request) => Reply | Promise<Reply>)>) {
   client.setConfig({ baseUrl: "http://localhost" });
   const calls: string[] = [];
   const fetchStub = vi.fn(async (input: RequestInfo | URL, init?: RequestInit) => {
@@ -20,12 +20,12 @@ export function stubServer(routes: Record<string, Reply | ((url: URL) => Reply)>
     const key = `${request.method} ${url.pathname}`;
     calls.push(`${key}${url.search}`);
     const route = routes[key];
-    const reply = typeof route === "function" ? route(url) : route;
+    const reply = typeof route === "function" ? await route(url, request) : route;
     const status = reply?.status ?? (reply ? 200 : 404);
     const body = reply ? reply.body : { type: "about:blank", title: "Not found", status: 404, code: "not_found" };
     return new Response(body === undefined ? null : JSON.stringify(body), {
       status,
-      headers: { "Content-Type": status >= 400 ? "application/problem+json" : "application/json" },
+      headers: { "Content-Type": status >= 400 ? "application/problem+json" : "application/json", ...reply?.headers },
     });
   });
   vi.stubGlobal("fetch", fetchStub);

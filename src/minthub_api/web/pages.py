@@ -8,7 +8,7 @@ from fastapi import APIRouter
 from fastapi.responses import HTMLResponse
 
 router = APIRouter(include_in_schema=False)
-# Served even when the web app is mounted: the e-mailed link must open whatever serves /.
+# The e-mailed link without a built web app (which otherwise serves /invitations/accept itself).
 invitation_router = APIRouter(include_in_schema=False)
 
 _PAGE = """<!doctype html><html lang="en"><head><meta charset="utf-8">

@@ -1,49 +1,62 @@
 import { useQuery } from "@tanstack/react-query";
-import { useState, type FormEvent } from "react";
+import { useEffect, useState, type FormEvent } from "react";
 import { useTranslation } from "react-i18next";
-import { Navigate, useLocation, useNavigate } from "react-router";
-import { ApiError } from "../../lib/api";
-import { meQuery, useLogin } from "./api";
+import { Navigate, useLocation } from "react-router";
+import { ErrorState, Loading } from "../../components/common/states";
+import { problemMessage } from "../../lib/problem";
+import { meQuery, nextStep, useLogin, useLogout, useRefreshMe, useVerifyMfa } from "./api";
+import { MfaEnrolment } from "./MfaEnrolment";
 
+/** Where to go once signed in: a same-origin path from ?next=, else the stores. */
+function useTarget(): string {
+  const location = useLocation();
+  const next = new URLSearchParams(location.search).get("next");
+  return next && next.startsWith("/") && !next.startsWith("//") ? next : "/stores";
+}
+
+/**
+ * Sign-in as the API defines it: POST /auth/login (email, password) opens a session whose
+ * `next_step` says what is still needed: `mfa_verify` (POST /auth/mfa/verify with a code) or
+ * `mfa_enroll` (this installation requires MFA and the account has none yet). The step shown is
+ * derived from /me, so a reload in the middle resumes where the session is.
+ */
 export function LoginPage() {
   const { t } = useTranslation();
-  const navigate = useNavigate();
-  const location = useLocation();
   const me = useQuery(meQuery);
-  const login = useLogin();
-  const [email, setEmail] = useState("");
-  const [password, setPassword] = useState("");
-  const [mfaCode, setMfaCode] = useState("");
-  const needsMfa =
-    login.error instanceof ApiError && ["mfa_required", "invalid_mfa_code"].includes(login.error.code);
-  const next = new URLSearchParams(location.search).get("next");
-  const target = next && next.startsWith("/") && !next.startsWith("//") ? next : "/stores";
-
+  const target = useTarget();
   // API paths (Amazon's Appstore login URI kept across sign-in) need a full page load.
   const serverPath = target.startsWith("/api/");
-  if (me.data) {
-    if (serverPath) {
-      window.location.assign(target);
-      return null;
-    }
-    return <Navigate to={target} replace />;
-  }
+  const step = me.data ? (nextStep(me.data) ?? "done") : "password";
 
-  const submit = (event: FormEvent) => {
-    event.preventDefault();
-    login.mutate(
-      { email, password, ...(mfaCode ? { mfa_code: mfaCode } : {}) },
-      {
-        onSuccess: () =>
-          serverPath ? window.location.assign(target) : navigate(target, { replace: true }),
-      },
-    );
-  };
-  const code = login.error instanceof ApiError ? login.error.code : login.error ? "network_error" : null;
+  useEffect(() => {
+    if (step === "done" && serverPath) window.location.assign(target);
+  }, [step, serverPath, target]);
+
+  if (me.isPending) return <main id="main" className="narrow"><Loading /></main>;
+  if (step === "done") return serverPath ? null : <Navigate to={target} replace />;
 
   return (
     <main id="main" className="narrow">
-      <h1>{t("login.title")}</h1>
+      <h1>{t(step === "password" ? "login.title" : step === "mfa_verify" ? "login.mfaTitle" : "login.enrolTitle")}</h1>
+      {me.error && step === "password" && <ErrorState error={me.error} what={t("login.title")} onRetry={() => void me.refetch()} />}
+      {step === "password" && <PasswordStep />}
+      {step === "mfa_verify" && <CodeStep email={me.data?.email ?? ""} />}
+      {step === "mfa_enroll" && <EnrolStep email={me.data?.email ?? ""} />}
+    </main>
+  );
+}
+
+function PasswordStep() {
+  const { t } = useTranslation();
+  const login = useLogin();
+  const [email, setEmail] = useState("");
+  const [password, setPassword] = useState("");
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    login.mutate({ email, password });
+  };
+  return (
+    <>
       <form onSubmit={submit} className="stack" noValidate>
         <label>
           {t("login.email")}
@@ -59,28 +72,81 @@ export function LoginPage() {
             onChange={(e) => setPassword(e.target.value)}
           />
         </label>
-        {(needsMfa || mfaCode) && (
-          <label>
-            {t("login.mfaCode")}
-            <input
-              inputMode="numeric"
-              autoComplete="one-time-code"
-              value={mfaCode}
-              onChange={(e) => setMfaCode(e.target.value)}
-            />
-            <span className="muted small">{t("login.mfaHint")}</span>
-          </label>
-        )}
-        {code && !(code === "mfa_required" && !mfaCode) && (
+        {login.error && (
           <p role="alert" className="error-text">
-            {t(`errors.${code}`, { defaultValue: t("errors.generic", { what: t("login.title") }) })}
+            {problemMessage(t, login.error, t("login.title"))}
           </p>
         )}
-        <button type="submit" className="primary" disabled={login.isPending}>
+        <button type="submit" className="primary" disabled={login.isPending || !email || !password}>
           {login.isPending ? t("login.signingIn") : t("login.submit")}
         </button>
       </form>
       <p className="muted small">{t("login.noAccount")}</p>
-    </main>
+    </>
+  );
+}
+
+/** Someone else's account, or no authenticator at hand: end this half-open session. */
+function SwitchAccount() {
+  const { t } = useTranslation();
+  const logout = useLogout();
+  return (
+    <button type="button" className="textlink" onClick={() => logout.mutate()} disabled={logout.isPending}>
+      {t("login.otherAccount")}
+    </button>
+  );
+}
+
+function CodeStep({ email }: { email: string }) {
+  const { t } = useTranslation();
+  const verify = useVerifyMfa();
+  const [code, setCode] = useState("");
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    verify.mutate(code.trim());
+  };
+  return (
+    <>
+      <p>{t("login.mfaIntro", { email })}</p>
+      <form onSubmit={submit} className="stack" noValidate>
+        <label>
+          {t("login.mfaCode")}
+          <input
+            inputMode="numeric"
+            autoComplete="one-time-code"
+            required
+            autoFocus
+            value={code}
+            onChange={(e) => setCode(e.target.value)}
+          />
+          <span className="muted small">{t("login.mfaHint")}</span>
+        </label>
+        {verify.error && (
+          <p role="alert" className="error-text">
+            {problemMessage(t, verify.error, t("login.title"))}
+          </p>
+        )}
+        <button type="submit" className="primary" disabled={verify.isPending || !code.trim()}>
+          {verify.isPending ? t("login.verifying") : t("login.verify")}
+        </button>
+      </form>
+      <p className="muted small">
+        {t("login.lostDevice")} <SwitchAccount />
+      </p>
+    </>
+  );
+}
+
+function EnrolStep({ email }: { email: string }) {
+  const { t } = useTranslation();
+  const refreshMe = useRefreshMe();
+  return (
+    <>
+      <p>{t("login.enrolIntro", { email })}</p>
+      <MfaEnrolment onFinished={() => void refreshMe()} />
+      <p className="muted small">
+        <SwitchAccount />
+      </p>
+    </>
   );
 }

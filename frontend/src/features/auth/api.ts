@@ -1,28 +1,39 @@
-import { queryOptions, useMutation, useQueryClient } from "@tanstack/react-query";
-import { authLogin, authLogout, authReadMe } from "../../client/sdk.gen";
-import { apiFetch, ApiError, unwrap } from "../../lib/api";
+import { useMutation, useQueryClient } from "@tanstack/react-query";
+import {
+  authConfirmTotp,
+  authLogin,
+  authLogout,
+  authSetupTotp,
+  authVerifyMfa,
+  invitationsAcceptInvitation,
+} from "../../client/sdk.gen";
+import { unwrap } from "../../lib/api";
 import { queryKeys } from "../../lib/query-keys";
 
-export const meQuery = queryOptions({
-  queryKey: queryKeys.me,
-  queryFn: async () => {
-    try {
-      return await unwrap(authReadMe());
-    } catch (error) {
-      if (error instanceof ApiError && error.status === 401) return null;
-      throw error;
-    }
-  },
-  staleTime: 60_000,
-});
+export { meQuery, nextStep, type NextStep } from "../../lib/session";
 
-export type LoginInput = { email: string; password: string; mfa_code?: string };
+export type LoginInput = { email: string; password: string };
 
+/** Step one: email and password. The answer says whether a second factor is still needed. */
 export function useLogin() {
   const queryClient = useQueryClient();
   return useMutation({
     mutationFn: (input: LoginInput) => unwrap(authLogin({ body: input })),
-    onSuccess: () => queryClient.invalidateQueries({ queryKey: queryKeys.me }),
+    onSuccess: async (session) => {
+      // Anything cached belonged to whoever was signed in before.
+      queryClient.removeQueries({ predicate: (q) => q.queryKey[0] !== queryKeys.me[0] });
+      queryClient.setQueryData(queryKeys.me, session);
+      await queryClient.invalidateQueries({ queryKey: queryKeys.me });
+    },
+  });
+}
+
+/** Step two: a TOTP code or an unused recovery code for this session. */
+export function useVerifyMfa() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (code: string) => unwrap(authVerifyMfa({ body: { code } })),
+    onSuccess: (session) => queryClient.setQueryData(queryKeys.me, session),
   });
 }
 
@@ -30,18 +41,27 @@ export function useLogout() {
   const queryClient = useQueryClient();
   return useMutation({
     mutationFn: () => unwrap(authLogout()),
-    onSettled: () => queryClient.clear(),
+    onSettled: () => {
+      queryClient.clear();
+      queryClient.setQueryData(queryKeys.me, null);
+    },
   });
 }
 
-// Issue 3 (MFA enrolment and invitations) documents these; the pages say "not available yet"
-// until the server has them.
-export type MfaEnrolment = { otpauth_uri: string; secret: string };
-export const startMfaEnrolment = () => apiFetch<MfaEnrolment>("/api/v1/me/mfa", { method: "POST" });
-export const confirmMfaEnrolment = (code: string) =>
-  apiFetch<{ recovery_codes: string[] }>("/api/v1/me/mfa/confirm", { method: "POST", body: JSON.stringify({ code }) });
-export const acceptInvitation = (token: string, body: { password?: string }) =>
-  apiFetch<{ store_id: string }>(`/api/v1/invitations/${encodeURIComponent(token)}/accept`, {
-    method: "POST",
-    body: JSON.stringify(body),
+/** TOTP enrolment: a new secret (shown once), then a first code turns MFA on. */
+export const startMfaEnrolment = () => unwrap(authSetupTotp());
+
+export function useConfirmMfa() {
+  return useMutation({
+    mutationFn: (code: string) => unwrap(authConfirmTotp({ body: { code } })),
   });
+}
+
+/** After the recovery codes were shown: MFA is on and this session is verified (/me says so). */
+export function useRefreshMe() {
+  const queryClient = useQueryClient();
+  return () => queryClient.invalidateQueries({ queryKey: queryKeys.me });
+}
+
+export const acceptInvitation = (token: string, password: string | null) =>
+  unwrap(invitationsAcceptInvitation({ body: password ? { token, password } : { token } }));

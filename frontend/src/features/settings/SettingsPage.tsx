@@ -3,80 +3,189 @@ import { useState, type FormEvent } from "react";
 import { useTranslation } from "react-i18next";
 import { EmptyState, ErrorState, Loading } from "../../components/common/states";
 import { formatDateTime } from "../../lib/format";
+import { problemMessage } from "../../lib/problem";
 import { queryKeys } from "../../lib/query-keys";
+import { meQuery } from "../../lib/session";
 import * as api from "./api";
 
-function Members({ storeId }: { storeId: string }) {
+/** A destructive action asks once, inline, saying what happens. */
+function ConfirmAction({
+  label,
+  question,
+  confirm,
+  onConfirm,
+  pending,
+}: {
+  label: string;
+  question: string;
+  confirm: string;
+  onConfirm: () => void;
+  pending: boolean;
+}) {
+  const { t } = useTranslation();
+  const [asking, setAsking] = useState(false);
+  if (!asking) return <button type="button" onClick={() => setAsking(true)}>{label}</button>;
+  return (
+    <span role="alertdialog" aria-label={question} className="row">
+      <span>{question}</span>
+      <button type="button" className="danger" disabled={pending} onClick={() => { setAsking(false); onConfirm(); }}>
+        {confirm}
+      </button>
+      <button type="button" onClick={() => setAsking(false)}>{t("common.cancel")}</button>
+    </span>
+  );
+}
+
+function InlineError({ error, what }: { error: unknown; what: string }) {
+  const { t } = useTranslation();
+  return <p role="alert" className="error-text">{problemMessage(t, error, what)}</p>;
+}
+
+function Members({ storeId, owner }: { storeId: string; owner: boolean }) {
   const { t } = useTranslation();
   const qc = useQueryClient();
-  const members = useQuery({ queryKey: queryKeys.storeData(storeId, "members"), queryFn: () => api.listMembers(storeId), retry: false });
-  const invitations = useQuery({ queryKey: queryKeys.storeData(storeId, "invitations"), queryFn: () => api.listInvitations(storeId), retry: false });
+  const me = useQuery(meQuery);
+  const membersKey = queryKeys.storeData(storeId, "members");
+  const invitationsKey = queryKeys.storeData(storeId, "invitations");
+  const members = useQuery({ queryKey: membersKey, queryFn: () => api.listMembers(storeId) });
+  const invitations = useQuery({ queryKey: invitationsKey, queryFn: () => api.listInvitations(storeId) });
   const [email, setEmail] = useState("");
-  const [role, setRole] = useState("viewer");
+  const [role, setRole] = useState<"viewer" | "owner">("viewer");
+  const [sentTo, setSentTo] = useState<string | null>(null);
   const invite = useMutation({
-    mutationFn: () => api.createInvitation(storeId, { email, role }),
-    onSuccess: () => {
+    mutationFn: (body: { email: string; role: "viewer" | "owner" }) => api.createInvitation(storeId, body),
+    onSuccess: (inv) => {
       setEmail("");
-      return qc.invalidateQueries({ queryKey: queryKeys.storeData(storeId, "invitations") });
+      setSentTo(inv.email);
+      return qc.invalidateQueries({ queryKey: invitationsKey });
     },
+  });
+  const revoke = useMutation({
+    mutationFn: (id: string) => api.revokeInvitation(storeId, id),
+    onSuccess: () => qc.invalidateQueries({ queryKey: invitationsKey }),
+  });
+  const remove = useMutation({
+    mutationFn: (userId: string) => api.removeMember(storeId, userId),
+    onSuccess: () => qc.invalidateQueries({ queryKey: membersKey }),
   });
   const submit = (e: FormEvent) => {
     e.preventDefault();
-    invite.mutate();
+    invite.mutate({ email, role });
   };
   return (
-    <section className="panel" aria-labelledby="members-title">
+    <section className="panel" aria-labelledby="members-title" data-testid="members">
       <h2 id="members-title">{t("settings.members.title")}</h2>
       <p className="muted">{t("settings.members.roles")}</p>
       {members.isPending && <Loading />}
-      {members.error && <ErrorState error={members.error} what={t("settings.members.title")} />}
+      {members.error && <ErrorState error={members.error} what={t("settings.members.title")} onRetry={() => void members.refetch()} />}
       {members.data && (
-        <ul>
-          {members.data.map((m) => (
-            <li key={m.user_id}>{m.email} — {t(`roles.${m.role}`, { defaultValue: m.role })}</li>
+        <ul className="list" data-testid="members-list">
+          {members.data.map((m) => {
+            const self = m.user_id === me.data?.id;
+            return (
+              <li key={m.user_id}>
+                <span>
+                  {m.email} — <strong>{t(`roles.${m.role}`, { defaultValue: m.role })}</strong>
+                  {self && <span className="muted small"> {t("settings.members.you")}</span>}
+                  <span className="muted small"> · {t("settings.members.since", { date: formatDateTime(m.created_at) })}</span>
+                </span>
+                {owner && (
+                  <span className="row">
+                    {m.role === "viewer" && (
+                      <button type="button" disabled={invite.isPending} onClick={() => invite.mutate({ email: m.email, role: "owner" })}>
+                        {t("settings.members.makeOwner")}
+                      </button>
+                    )}
+                    <ConfirmAction
+                      label={t(self ? "settings.members.leave" : "settings.members.remove")}
+                      question={t("settings.members.removeConfirm", { email: m.email })}
+                      confirm={t("settings.members.removeYes")}
+                      pending={remove.isPending}
+                      onConfirm={() => remove.mutate(m.user_id)}
+                    />
+                  </span>
+                )}
+              </li>
+            );
+          })}
+        </ul>
+      )}
+      {owner && <p className="muted small">{t("settings.members.roleChangeHint")}</p>}
+      {remove.error && <InlineError error={remove.error} what={t("settings.members.title")} />}
+
+      <h3>{t("settings.invitations.title")}</h3>
+      {invitations.isPending && <Loading />}
+      {invitations.error && <ErrorState error={invitations.error} what={t("settings.invitations.title")} />}
+      {invitations.data && invitations.data.length === 0 && <EmptyState title={t("settings.invitations.empty")} />}
+      {invitations.data && invitations.data.length > 0 && (
+        <ul className="list" data-testid="invitations-list">
+          {invitations.data.map((i) => (
+            <li key={i.id}>
+              <span>
+                {t("settings.invitations.line", {
+                  email: i.email,
+                  role: t(`roles.${i.role ?? "viewer"}`, { defaultValue: i.role ?? "" }),
+                  date: formatDateTime(i.expires_at),
+                })}
+              </span>
+              {owner && (
+                <ConfirmAction
+                  label={t("settings.invitations.revoke")}
+                  question={t("settings.invitations.revokeConfirm", { email: i.email })}
+                  confirm={t("settings.invitations.revokeYes")}
+                  pending={revoke.isPending}
+                  onConfirm={() => revoke.mutate(i.id)}
+                />
+              )}
+            </li>
           ))}
         </ul>
       )}
-      {!members.error && (
-        <>
-          <h3>{t("settings.invitations.title")}</h3>
-          {invitations.data && invitations.data.length === 0 && <EmptyState title={t("settings.invitations.empty")} />}
-          {invitations.data && invitations.data.length > 0 && (
-            <ul>
-              {invitations.data.map((i) => (
-                <li key={i.id}>{t("settings.invitations.line", { email: i.email, role: t(`roles.${i.role}`), date: formatDateTime(i.expires_at) })}</li>
-              ))}
-            </ul>
-          )}
-          <form className="row" onSubmit={submit}>
-            <label>
-              {t("settings.invitations.email")}
-              <input type="email" required value={email} onChange={(e) => setEmail(e.target.value)} />
-            </label>
-            <label>
-              {t("settings.invitations.role")}
-              <select value={role} onChange={(e) => setRole(e.target.value)}>
-                <option value="viewer">{t("roles.viewer")}</option>
-                <option value="owner">{t("roles.owner")}</option>
-              </select>
-            </label>
-            <button type="submit" disabled={invite.isPending}>{t("settings.invitations.send")}</button>
-          </form>
-          {invite.error && <ErrorState error={invite.error} what={t("settings.invitations.title")} />}
-        </>
+      {revoke.error && <InlineError error={revoke.error} what={t("settings.invitations.title")} />}
+      {owner && (
+        <form className="row filters" onSubmit={submit} noValidate>
+          <label>
+            {t("settings.invitations.email")}
+            <input type="email" required value={email} onChange={(e) => setEmail(e.target.value)} />
+          </label>
+          <label>
+            {t("settings.invitations.role")}
+            <select value={role} onChange={(e) => setRole(e.target.value === "owner" ? "owner" : "viewer")}>
+              <option value="viewer">{t("roles.viewer")}</option>
+              <option value="owner">{t("roles.owner")}</option>
+            </select>
+          </label>
+          <button type="submit" className="primary" disabled={invite.isPending || !email}>
+            {t("settings.invitations.send")}
+          </button>
+        </form>
       )}
+      {sentTo && !invite.error && <p role="status">{t("settings.invitations.sent", { email: sentTo })}</p>}
+      {invite.error && <InlineError error={invite.error} what={t("settings.invitations.title")} />}
     </section>
   );
 }
 
+type TokenState = "active" | "revoked" | "expired";
+function tokenState(token: api.ApiTokenRead, now = Date.now()): TokenState {
+  if (token.revoked_at) return "revoked";
+  return new Date(token.expires_at).getTime() <= now ? "expired" : "active";
+}
+const TOKEN_BADGE: Record<TokenState, string> = { active: "ok", revoked: "bad", expired: "warn" };
+const TOKEN_DAYS = [30, 90, 365] as const;
+
 function Tokens({ storeId }: { storeId: string }) {
   const { t } = useTranslation();
   const qc = useQueryClient();
-  const tokens = useQuery({ queryKey: queryKeys.account("tokens"), queryFn: api.listTokens, retry: false });
+  const tokens = useQuery({ queryKey: queryKeys.account("tokens"), queryFn: api.listTokens });
   const [name, setName] = useState("");
+  const [days, setDays] = useState<number>(90);
   const create = useMutation({
-    mutationFn: () => api.createToken({ name, store_ids: [storeId], expires_in_days: 90 }),
-    onSuccess: () => qc.invalidateQueries({ queryKey: queryKeys.account("tokens") }),
+    mutationFn: () => api.createToken({ name: name.trim(), store_ids: [storeId], expires_in_days: days }),
+    onSuccess: () => {
+      setName("");
+      return qc.invalidateQueries({ queryKey: queryKeys.account("tokens") });
+    },
   });
   const revoke = useMutation({
     mutationFn: api.revokeToken,
@@ -86,37 +195,76 @@ function Tokens({ storeId }: { storeId: string }) {
     e.preventDefault();
     create.mutate();
   };
+  // Tokens are personal and may span stores: this page lists those that reach this store.
+  const mine = tokens.data?.filter((tk) => tk.store_ids.includes(storeId)) ?? [];
   return (
-    <section className="panel" aria-labelledby="tokens-title">
+    <section className="panel" aria-labelledby="tokens-title" data-testid="tokens">
       <h2 id="tokens-title">{t("settings.tokens.title")}</h2>
       <p className="muted">{t("settings.tokens.intro")}</p>
       {tokens.isPending && <Loading />}
-      {tokens.error && <ErrorState error={tokens.error} what={t("settings.tokens.title")} />}
-      {tokens.data && (
-        <>
-          <ul>
-            {tokens.data.map((tk) => (
+      {tokens.error && <ErrorState error={tokens.error} what={t("settings.tokens.title")} onRetry={() => void tokens.refetch()} />}
+      {tokens.data && mine.length === 0 && <EmptyState title={t("settings.tokens.empty")} />}
+      {mine.length > 0 && (
+        <ul className="list" data-testid="tokens-list">
+          {mine.map((tk) => {
+            const state = tokenState(tk);
+            return (
               <li key={tk.id}>
-                {t("settings.tokens.line", { name: tk.name, used: formatDateTime(tk.last_used_at), expires: formatDateTime(tk.expires_at) })}{" "}
-                <button type="button" onClick={() => revoke.mutate(tk.id)}>{t("settings.tokens.revoke")}</button>
+                <span>
+                  <strong>{tk.name}</strong> <code>{tk.token_prefix}…</code>{" "}
+                  <span className={`badge ${TOKEN_BADGE[state]}`}>{t(`settings.tokens.state.${state}`)}</span>
+                  <span className="muted small">
+                    {" "}
+                    · {t("settings.tokens.line", { used: formatDateTime(tk.last_used_at), expires: formatDateTime(tk.expires_at) })}
+                  </span>
+                </span>
+                {state === "active" && (
+                  <ConfirmAction
+                    label={t("settings.tokens.revoke")}
+                    question={t("settings.tokens.revokeConfirm", { name: tk.name })}
+                    confirm={t("settings.tokens.revokeYes")}
+                    pending={revoke.isPending}
+                    onConfirm={() => revoke.mutate(tk.id)}
+                  />
+                )}
               </li>
-            ))}
-          </ul>
-          <form className="row" onSubmit={submit}>
-            <label>
-              {t("settings.tokens.name")}
-              <input required value={name} onChange={(e) => setName(e.target.value)} />
-            </label>
-            <button type="submit">{t("settings.tokens.create")}</button>
-          </form>
-          {create.data && (
-            <div role="status" className="once">
-              <p>{t("settings.tokens.showOnce")}</p>
-              <code className="secret">{create.data.token}</code>
-            </div>
-          )}
-          {create.error && <ErrorState error={create.error} what={t("settings.tokens.title")} />}
-        </>
+            );
+          })}
+        </ul>
+      )}
+      {revoke.error && <InlineError error={revoke.error} what={t("settings.tokens.title")} />}
+      {tokens.data && (
+        <form className="row filters" onSubmit={submit} noValidate>
+          <label>
+            {t("settings.tokens.name")}
+            <input required maxLength={100} value={name} onChange={(e) => setName(e.target.value)} />
+          </label>
+          <label>
+            {t("settings.tokens.expiresIn")}
+            <select value={days} onChange={(e) => setDays(Number(e.target.value))}>
+              {TOKEN_DAYS.map((d) => (
+                <option key={d} value={d}>{t("settings.tokens.days", { count: d })}</option>
+              ))}
+            </select>
+          </label>
+          <button type="submit" className="primary" disabled={create.isPending || !name.trim()}>
+            {t("settings.tokens.create")}
+          </button>
+        </form>
+      )}
+      {create.error && <InlineError error={create.error} what={t("settings.tokens.title")} />}
+      {create.data && (
+        <div role="status" className="once stack" data-testid="new-token">
+          <p><strong>{t("settings.tokens.showOnce")}</strong></p>
+          <code className="secret" data-testid="new-token-secret">{create.data.token}</code>
+          <p className="muted small">{t("settings.tokens.usage")}</p>
+          <div className="row">
+            <button type="button" onClick={() => void navigator.clipboard?.writeText(create.data.token)}>
+              {t("settings.tokens.copy")}
+            </button>
+            <button type="button" onClick={() => create.reset()}>{t("settings.tokens.done")}</button>
+          </div>
+        </div>
       )}
     </section>
   );
@@ -192,7 +340,7 @@ export function SettingsPage({ storeId, storeName, role }: { storeId: string; st
   return (
     <div className="stack">
       {role !== "owner" && <p className="muted">{t("settings.ownerOnly")}</p>}
-      <Members storeId={storeId} />
+      <Members storeId={storeId} owner={role === "owner"} />
       <Tokens storeId={storeId} />
       <Replenishment storeId={storeId} />
       {role === "owner" && <Disconnect storeId={storeId} storeName={storeName} />}

@@ -1,28 +1,42 @@
-import { apiFetch } from "../../lib/api";
+import {
+  invitationsCreateInvitation,
+  invitationsListInvitations,
+  invitationsRevokeInvitation,
+  storesDisconnectStore,
+  storesListMembers,
+  storesRemoveMember,
+  tokensCreateToken,
+  tokensListTokens,
+  tokensRevokeToken,
+} from "../../client/sdk.gen";
+import type { ApiTokenCreate, InvitationCreate } from "../../client/types.gen";
+import { apiFetch, unwrap } from "../../lib/api";
 
-// Contracts from issues 3 (members, invitations, API tokens), 5 (disconnect) and 6 (replenishment
-// settings). Each section shows "not available yet" while its endpoint answers 404.
-export type Member = { user_id: string; email: string; role: string };
-export type Invitation = { id: string; email: string; role: string; expires_at: string };
-export type ApiToken = { id: string; name: string; store_ids: string[]; expires_at: string | null; last_used_at: string | null };
+export type { ApiTokenCreated, ApiTokenRead, InvitationRead, MemberRead } from "../../client/types.gen";
+
+// Members and invitations of a store (owners change them; members read them).
+export const listMembers = (storeId: string) => unwrap(storesListMembers({ path: { store_id: storeId } }));
+export const removeMember = (storeId: string, userId: string) =>
+  unwrap(storesRemoveMember({ path: { store_id: storeId, user_id: userId } }));
+export const listInvitations = (storeId: string) =>
+  unwrap(invitationsListInvitations({ path: { store_id: storeId } }));
+export const createInvitation = (storeId: string, body: InvitationCreate) =>
+  unwrap(invitationsCreateInvitation({ path: { store_id: storeId }, body }));
+export const revokeInvitation = (storeId: string, invitationId: string) =>
+  unwrap(invitationsRevokeInvitation({ path: { store_id: storeId, invitation_id: invitationId } }));
+
+// Personal read-only API tokens: the secret comes back once, from the create call.
+export const listTokens = () => unwrap(tokensListTokens());
+export const createToken = (body: ApiTokenCreate) => unwrap(tokensCreateToken({ body }));
+export const revokeToken = (tokenId: string) => unwrap(tokensRevokeToken({ path: { token_id: tokenId } }));
+
+export const disconnectStore = (storeId: string) => unwrap(storesDisconnectStore({ path: { store_id: storeId } }));
+
+// Issue 6 (replenishment settings) is not in the OpenAPI document yet: the section says "not
+// available" while the endpoint answers 404.
 export type ReplenishmentSettings = { lead_time_days: number; safety_stock_days: number; review_period_days: number; case_pack?: number | null };
-
-type Items<T> = { items: T[] } | T[];
-const items = <T,>(body: Items<T>): T[] => (Array.isArray(body) ? body : body.items);
 const json = (body: unknown) => JSON.stringify(body);
-
-export const listMembers = async (storeId: string) => items(await apiFetch<Items<Member>>(`/api/v1/stores/${storeId}/members`));
-export const listInvitations = async (storeId: string) =>
-  items(await apiFetch<Items<Invitation>>(`/api/v1/stores/${storeId}/invitations`));
-export const createInvitation = (storeId: string, body: { email: string; role: string }) =>
-  apiFetch<Invitation>(`/api/v1/stores/${storeId}/invitations`, { method: "POST", body: json(body) });
-export const listTokens = async () => items(await apiFetch<Items<ApiToken>>("/api/v1/me/api-tokens"));
-export const createToken = (body: { name: string; store_ids: string[]; expires_in_days: number }) =>
-  apiFetch<ApiToken & { token: string }>("/api/v1/me/api-tokens", { method: "POST", body: json(body) });
-export const revokeToken = (id: string) => apiFetch<unknown>(`/api/v1/me/api-tokens/${id}`, { method: "DELETE" });
 export const getReplenishmentSettings = (storeId: string) =>
   apiFetch<ReplenishmentSettings>(`/api/v1/stores/${storeId}/settings/replenishment`);
 export const saveReplenishmentSettings = (storeId: string, body: ReplenishmentSettings) =>
   apiFetch<ReplenishmentSettings>(`/api/v1/stores/${storeId}/settings/replenishment`, { method: "PUT", body: json(body) });
-export const disconnectStore = (storeId: string) =>
-  apiFetch<unknown>(`/api/v1/stores/${storeId}/authorization`, { method: "DELETE" });
