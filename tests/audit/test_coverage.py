@@ -78,9 +78,9 @@ async def test_simulator_call_count_equals_spapi_audit_events(
         e for e in events if e.operation == "getInventorySummaries" and e.status_code == 200
     ]
     assert all(e.reason == "manual_refresh" for e in inventory_ok)
-    assert {m for e in inventory_ok for m in e.details["marketplace_ids"]} == set(
-        store["marketplace_ids"]
-    )
+    marketplaces = store["marketplace_ids"]
+    assert isinstance(marketplaces, list)
+    assert {m for e in inventory_ok for m in e.details["marketplace_ids"]} == set(marketplaces)
     # Every SKU Amazon returned is stored once per marketplace, and each read is audited.
     assert sum(e.details["records"] for e in inventory_ok) == inventory_rows >= 120
     reads = await _events(owner_db, sid, "store_data_read")
