@@ -25,8 +25,6 @@ STORE_TABLES = {
     "store_credentials": "store_id",
     "audit_events": "store_id",
     "invitations": "store_id",
-    "report_requests": "store_id",
-    "report_rows": "store_id",
 }
 
 

@@ -30,6 +30,7 @@ from typing import Any
 
 import structlog
 from sqlalchemy import delete, func, select
+from sqlalchemy.orm import undefer
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from minthub_api.amazon.client import StoreApi
@@ -65,8 +66,9 @@ class ReportCoolingDown(AppError):
     code = "report_cooling_down"
     title = "This report type is resting after a failed or empty report"
 
-    def __init__(self, detail: str, *, until: datetime) -> None:
-        super().__init__(detail)
+    def __init__(self, detail: str, *, until: datetime, now: datetime) -> None:
+        seconds = max(1, int((until - now).total_seconds()))
+        super().__init__(detail, headers={"Retry-After": str(seconds)})
         self.until = until
 
 
@@ -110,8 +112,14 @@ class ReportLedger:
             stmt = stmt.where(ReportRequest.report_type == report_type)
         return stmt
 
-    async def get(self, report_id: uuid.UUID, *, for_update: bool = False) -> ReportRequest | None:
+    async def get(
+        self, report_id: uuid.UUID, *, for_update: bool = False, documents: bool = False
+    ) -> ReportRequest | None:
         stmt = self._select().where(ReportRequest.id == report_id)
+        if documents:
+            stmt = stmt.options(
+                undefer(ReportRequest.document), undefer(ReportRequest.error_document)
+            )
         if for_update:
             stmt = stmt.with_for_update().execution_options(populate_existing=True)
         found: ReportRequest | None = (await self.session.execute(stmt)).scalar_one_or_none()
@@ -244,6 +252,7 @@ async def open_request(
             f" at {failed.done_at.isoformat()};"
             f" it can be requested again from {until.isoformat()}",
             until=until,
+            now=now,
         )
     row = ReportRequest(
         id=uuid.uuid4(),
