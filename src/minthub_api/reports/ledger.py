@@ -30,8 +30,8 @@ from typing import Any
 
 import structlog
 from sqlalchemy import delete, func, select
-from sqlalchemy.orm import undefer
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import undefer
 
 from minthub_api.amazon.client import StoreApi
 from minthub_api.amazon.errors import ReportDocumentError
