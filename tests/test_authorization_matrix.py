@@ -92,6 +92,13 @@ ROUTES: dict[tuple[str, str], Route] = {
     ("PUT", STORE + "/settings/replenishment"): Route(STORE_WRITE, body={}),
     ("GET", STORE + "/listings/attention"): Route(STORE_READ),
     ("GET", STORE + "/sync"): Route(STORE_READ),
+    ("GET", STORE + "/reports"): Route(STORE_READ),
+    ("POST", STORE + "/reports"): Route(
+        STORE_WRITE, body={"report_type": "GET_MERCHANT_LISTINGS_ALL_DATA"}, owner={202}
+    ),
+    ("GET", STORE + "/reports/{report_id}"): Route(STORE_READ, owner={404}),
+    ("GET", STORE + "/reports/{report_id}/rows"): Route(STORE_READ, owner={404}),
+    ("GET", STORE + "/reports/{report_id}/document"): Route(STORE_READ, owner={404}),
     ("POST", STORE + "/sync"): Route(STORE_WRITE, body={}, owner={202}),
     ("GET", STORE + "/members"): Route(STORE_READ),
     ("GET", STORE + "/invitations"): Route(STORE_READ),
@@ -136,8 +143,9 @@ def expected(kind: str, subject: str, route: Route) -> tuple[set[int], str | Non
     write = kind == STORE_WRITE
     if subject == "owner":
         return route.owner, None
+    # Readers past the wall get what the owner gets (a read may end on its own 404 too).
     if subject == "viewer":
-        return ({403}, "store_role_forbidden") if write else ({200}, None)
+        return ({403}, "store_role_forbidden") if write else (route.owner, None)
     if subject == "non_member":
         return {404}, "store_not_found"
     if subject in ("anonymous", "expired_session"):
@@ -145,7 +153,7 @@ def expected(kind: str, subject: str, route: Route) -> tuple[set[int], str | Non
     if subject in ("token_other_store", "token_removed_member"):
         return ({403}, "token_read_only") if write else ({404}, "store_not_found")
     if subject == "token_member":
-        return ({403}, "token_read_only") if write else ({200}, None)
+        return ({403}, "token_read_only") if write else (route.owner, None)
     raise AssertionError(subject)
 
 

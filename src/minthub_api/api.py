@@ -16,6 +16,7 @@ from minthub_api.invitations import endpoints as invitation_endpoints
 from minthub_api.listings import endpoints as listings_endpoints
 from minthub_api.orders import endpoints as orders_endpoints
 from minthub_api.replenishment import endpoints as replenishment_endpoints
+from minthub_api.reports import endpoints as report_endpoints
 from minthub_api.stores import endpoints as store_endpoints
 from minthub_api.stores.dependencies import get_current_store
 from minthub_api.sync import endpoints as sync_endpoints
@@ -32,6 +33,7 @@ STORE_SCOPED_ROUTERS = [
     sync_endpoints.store_router,
     replenishment_endpoints.router,
     listings_endpoints.router,
+    report_endpoints.router,
 ]
 
 api_router = APIRouter(prefix="/api/v1")

@@ -12,6 +12,7 @@ from minthub_api.replenishment.models import (
     ReplenishmentSettings,
     ReplenishmentSkuOverride,
 )
+from minthub_api.reports.models import ReportRequest, ReportRow
 from minthub_api.stores.models import OAuthState, Store, StoreCredential, StoreMembership
 from minthub_api.sync.models import (
     InventorySnapshot,
@@ -37,6 +38,8 @@ __all__ = [
     "ReplenishmentDecision",
     "ReplenishmentSettings",
     "ReplenishmentSkuOverride",
+    "ReportRequest",
+    "ReportRow",
     "SpApiRateBucket",
     "Store",
     "StoreCredential",

@@ -193,7 +193,7 @@ export type AttentionReason = {
 /**
  * AuditAction
  */
-export type AuditAction = 'spapi_call' | 'store_data_read' | 'audit_exported' | 'audit_retention_applied' | 'store_connect_started' | 'store_connected' | 'store_reauthorized' | 'store_connect_failed' | 'store_revoked' | 'token_refresh_failed' | 'key_rotated' | 'membership_added' | 'membership_role_changed' | 'membership_removed' | 'api_token_created' | 'api_token_revoked' | 'user_signed_in' | 'user_sign_in_failed' | 'user_signed_out' | 'user_created' | 'mfa_enabled' | 'mfa_disabled' | 'mfa_recovery_used' | 'beta_decision_recorded' | 'user_signed_out_everywhere' | 'user_disabled' | 'user_mfa_enabled' | 'user_mfa_verified' | 'user_mfa_failed' | 'user_mfa_reset' | 'user_recovery_code_used' | 'invitation_created' | 'invitation_accepted' | 'invitation_revoked' | 'store_member_removed' | 'store_disconnected' | 'beta_request_received' | 'beta_request_approved' | 'beta_request_rejected' | 'sync_requested';
+export type AuditAction = 'spapi_call' | 'store_data_read' | 'audit_exported' | 'audit_retention_applied' | 'store_connect_started' | 'store_connected' | 'store_reauthorized' | 'store_connect_failed' | 'store_revoked' | 'token_refresh_failed' | 'key_rotated' | 'membership_added' | 'membership_role_changed' | 'membership_removed' | 'api_token_created' | 'api_token_revoked' | 'user_signed_in' | 'user_sign_in_failed' | 'user_signed_out' | 'user_created' | 'mfa_enabled' | 'mfa_disabled' | 'mfa_recovery_used' | 'beta_decision_recorded' | 'user_signed_out_everywhere' | 'user_disabled' | 'user_mfa_enabled' | 'user_mfa_verified' | 'user_mfa_failed' | 'user_mfa_reset' | 'user_recovery_code_used' | 'invitation_created' | 'invitation_accepted' | 'invitation_revoked' | 'store_member_removed' | 'store_disconnected' | 'beta_request_received' | 'beta_request_approved' | 'beta_request_rejected' | 'sync_requested' | 'report_requested';
 
 /**
  * AuditEventRead
@@ -1382,6 +1382,178 @@ export type ReplenishmentSettingsRead = {
      * buffer against variation
      */
     safety_stock_days?: number;
+};
+
+/**
+ * ReportCreate
+ */
+export type ReportCreate = {
+    /**
+     * Data End
+     */
+    data_end?: string | null;
+    /**
+     * Data Start
+     */
+    data_start?: string | null;
+    /**
+     * Marketplace Ids
+     * Default: all the store's marketplaces
+     */
+    marketplace_ids?: Array<string> | null;
+    /**
+     * Report Type
+     */
+    report_type: string;
+};
+
+/**
+ * ReportItem
+ * One report of the ledger: what was asked, Amazon's answer, and what we kept.
+ */
+export type ReportItem = {
+    /**
+     * Amazon Report Id
+     */
+    amazon_report_id: string | null;
+    /**
+     * Content Type
+     * Content-Type of the document as Amazon sent it
+     */
+    content_type: string | null;
+    /**
+     * Data End
+     */
+    data_end: string | null;
+    /**
+     * Data Start
+     */
+    data_start: string | null;
+    /**
+     * Document Size
+     */
+    document_size: number | null;
+    /**
+     * Done At
+     */
+    done_at: string | null;
+    /**
+     * Error
+     */
+    error: string | null;
+    /**
+     * Error Content Type
+     */
+    error_content_type: string | null;
+    /**
+     * Id
+     */
+    id: string;
+    /**
+     * Language
+     * Language of the document's headers
+     */
+    language: string | null;
+    /**
+     * Marketplace Ids
+     */
+    marketplace_ids: Array<string>;
+    /**
+     * Next Poll At
+     */
+    next_poll_at: string | null;
+    /**
+     * Polls
+     */
+    polls: number;
+    /**
+     * Processing Status
+     * REQUESTED (not sent yet), IN_QUEUE, IN_PROGRESS, DONE, CANCELLED (no data), FATAL
+     */
+    processing_status: string;
+    /**
+     * Purpose
+     * manual (requested through the API) or sync
+     */
+    purpose: string;
+    /**
+     * Report Document Id
+     */
+    report_document_id: string | null;
+    /**
+     * Report Type
+     */
+    report_type: string;
+    /**
+     * Requested At
+     */
+    requested_at: string;
+    /**
+     * Requests
+     */
+    requests: number;
+    /**
+     * Reused
+     * POST only: an existing report answered the request
+     */
+    reused?: boolean;
+    /**
+     * Row Count
+     */
+    row_count: number | null;
+};
+
+/**
+ * ReportPage
+ */
+export type ReportPage = {
+    /**
+     * Items
+     */
+    items: Array<ReportItem>;
+    /**
+     * Next Cursor
+     */
+    next_cursor?: string | null;
+};
+
+/**
+ * ReportRowItem
+ */
+export type ReportRowItem = {
+    /**
+     * Data
+     * Canonical columns; money as {amount, currency}, decimals as strings, times ISO 8601 UTC
+     */
+    data: {
+        [key: string]: unknown;
+    };
+    /**
+     * Line
+     */
+    line: number;
+};
+
+/**
+ * ReportRowsPage
+ */
+export type ReportRowsPage = {
+    /**
+     * Columns
+     * canonical column → header as written
+     */
+    columns: {
+        [key: string]: string;
+    };
+    /**
+     * Items
+     */
+    items: Array<ReportRowItem>;
+    /**
+     * Next Cursor
+     */
+    next_cursor?: string | null;
+    report: ReportItem;
 };
 
 /**
@@ -3298,6 +3470,242 @@ export type ReplenishmentGetDecisionJournalResponses = {
 };
 
 export type ReplenishmentGetDecisionJournalResponse = ReplenishmentGetDecisionJournalResponses[keyof ReplenishmentGetDecisionJournalResponses];
+
+export type ReportsListReportsData = {
+    body?: never;
+    path: {
+        /**
+         * Store Id
+         */
+        store_id: string;
+    };
+    query?: {
+        /**
+         * Report Type
+         */
+        report_type?: string | null;
+        /**
+         * Limit
+         */
+        limit?: number;
+        /**
+         * Cursor
+         */
+        cursor?: string | null;
+        format?: OutputFormat;
+    };
+    url: '/api/v1/stores/{store_id}/reports';
+};
+
+export type ReportsListReportsErrors = {
+    /**
+     * invalid_cursor
+     */
+    400: Problem;
+    /**
+     * store_not_found
+     */
+    404: Problem;
+    /**
+     * validation_error
+     */
+    422: Problem;
+};
+
+export type ReportsListReportsError = ReportsListReportsErrors[keyof ReportsListReportsErrors];
+
+export type ReportsListReportsResponses = {
+    /**
+     * JSON, or CSV with `?format=csv`
+     */
+    200: ReportPage;
+};
+
+export type ReportsListReportsResponse = ReportsListReportsResponses[keyof ReportsListReportsResponses];
+
+export type ReportsRequestReportData = {
+    body: ReportCreate;
+    path: {
+        /**
+         * Store Id
+         */
+        store_id: string;
+    };
+    query?: never;
+    url: '/api/v1/stores/{store_id}/reports';
+};
+
+export type ReportsRequestReportErrors = {
+    /**
+     * bad_request (unreadable body)
+     */
+    400: Problem;
+    /**
+     * store_not_found
+     */
+    404: Problem;
+    /**
+     * store_revoked, report_cooling_down
+     */
+    409: Problem;
+    /**
+     * validation_error
+     */
+    422: Problem;
+};
+
+export type ReportsRequestReportError = ReportsRequestReportErrors[keyof ReportsRequestReportErrors];
+
+export type ReportsRequestReportResponses = {
+    /**
+     * Successful Response
+     */
+    202: ReportItem;
+};
+
+export type ReportsRequestReportResponse = ReportsRequestReportResponses[keyof ReportsRequestReportResponses];
+
+export type ReportsGetReportData = {
+    body?: never;
+    path: {
+        /**
+         * Report Id
+         */
+        report_id: string;
+        /**
+         * Store Id
+         */
+        store_id: string;
+    };
+    query?: never;
+    url: '/api/v1/stores/{store_id}/reports/{report_id}';
+};
+
+export type ReportsGetReportErrors = {
+    /**
+     * store_not_found, report_not_found
+     */
+    404: Problem;
+    /**
+     * validation_error
+     */
+    422: Problem;
+};
+
+export type ReportsGetReportError = ReportsGetReportErrors[keyof ReportsGetReportErrors];
+
+export type ReportsGetReportResponses = {
+    /**
+     * Successful Response
+     */
+    200: ReportItem;
+};
+
+export type ReportsGetReportResponse = ReportsGetReportResponses[keyof ReportsGetReportResponses];
+
+export type ReportsGetReportDocumentData = {
+    body?: never;
+    path: {
+        /**
+         * Report Id
+         */
+        report_id: string;
+        /**
+         * Store Id
+         */
+        store_id: string;
+    };
+    query?: {
+        /**
+         * Error
+         * The error document of a FATAL report instead
+         */
+        error?: boolean;
+    };
+    url: '/api/v1/stores/{store_id}/reports/{report_id}/document';
+};
+
+export type ReportsGetReportDocumentErrors = {
+    /**
+     * store_not_found, report_not_found
+     */
+    404: Problem;
+    /**
+     * report_not_ready
+     */
+    409: Problem;
+    /**
+     * validation_error
+     */
+    422: Problem;
+};
+
+export type ReportsGetReportDocumentError = ReportsGetReportDocumentErrors[keyof ReportsGetReportDocumentErrors];
+
+export type ReportsGetReportDocumentResponses = {
+    /**
+     * The document as Amazon sent it (gunzipped), with its Content-Type
+     */
+    200: Blob | File;
+};
+
+export type ReportsGetReportDocumentResponse = ReportsGetReportDocumentResponses[keyof ReportsGetReportDocumentResponses];
+
+export type ReportsGetReportRowsData = {
+    body?: never;
+    path: {
+        /**
+         * Report Id
+         */
+        report_id: string;
+        /**
+         * Store Id
+         */
+        store_id: string;
+    };
+    query?: {
+        /**
+         * Limit
+         */
+        limit?: number;
+        /**
+         * Cursor
+         */
+        cursor?: string | null;
+        format?: OutputFormat;
+    };
+    url: '/api/v1/stores/{store_id}/reports/{report_id}/rows';
+};
+
+export type ReportsGetReportRowsErrors = {
+    /**
+     * invalid_cursor
+     */
+    400: Problem;
+    /**
+     * store_not_found, report_not_found
+     */
+    404: Problem;
+    /**
+     * report_not_ready
+     */
+    409: Problem;
+    /**
+     * validation_error
+     */
+    422: Problem;
+};
+
+export type ReportsGetReportRowsError = ReportsGetReportRowsErrors[keyof ReportsGetReportRowsErrors];
+
+export type ReportsGetReportRowsResponses = {
+    /**
+     * JSON, or CSV with `?format=csv`
+     */
+    200: ReportRowsPage;
+};
+
+export type ReportsGetReportRowsResponse = ReportsGetReportRowsResponses[keyof ReportsGetReportRowsResponses];
 
 export type ReplenishmentGetReplenishmentSettingsData = {
     body?: never;

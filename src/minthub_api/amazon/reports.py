@@ -339,3 +339,77 @@ async def iter_report_rows(
 def _row(line: str) -> list[str] | None:
     line = line.removesuffix("\r")
     return line.split("\t") if line else None
+
+
+@dataclass(frozen=True)
+class RawDocument:
+    """A report document as Amazon sent it: gunzipped bytes, Content-Type and its charset."""
+
+    data: bytes
+    content_type: str
+    charset: str | None
+
+
+async def download_report_document(
+    api: StoreApi,
+    link: DocumentLink | str,
+    *,
+    max_bytes: int = 512 * 1024 * 1024,
+    clock: Callable[[], float] = time.monotonic,
+) -> RawDocument:
+    """The whole document, undecoded (kept as the original; decode with `decode_report`).
+
+    Same URL rules as `stream_report_document` (refresh when old, once more on 403). Raises
+    ReportDocumentError (download refused, truncated or invalid gzip, over `max_bytes`)."""
+    if isinstance(link, str) or clock() - link.fetched_at > URL_REFRESH_AFTER:
+        doc_id = link if isinstance(link, str) else link.report_document_id
+        link = await get_report_document(api, doc_id, clock=clock)
+    doc = link.document
+    for attempt in (0, 1):
+        async with api.client.http.stream("GET", doc.url) as response:
+            if response.status_code == 403 and attempt == 0:
+                await response.aclose()
+                link = await get_report_document(api, doc.report_document_id, clock=clock)
+                doc = link.document
+                continue
+            if response.status_code != 200:
+                raise ReportDocumentError(
+                    f"report document download failed with HTTP {response.status_code}",
+                    report_document_id=doc.report_document_id,
+                )
+            gzipped = (doc.compression_algorithm or "").upper() == "GZIP" and (
+                "gzip" not in response.headers.get("content-encoding", "").lower()
+            )
+            inflater = zlib.decompressobj(wbits=16 + zlib.MAX_WBITS) if gzipped else None
+            parts: list[bytes] = []
+            size = 0
+            try:
+                async for raw in response.aiter_bytes(CHUNK_SIZE):
+                    data = inflater.decompress(raw) if inflater is not None else raw
+                    size += len(data)
+                    if size > max_bytes:
+                        raise ReportDocumentError(
+                            f"report document is larger than {max_bytes} bytes",
+                            report_document_id=doc.report_document_id,
+                        )
+                    parts.append(data)
+                if inflater is not None:
+                    parts.append(inflater.flush())
+                    if not inflater.eof:
+                        raise ReportDocumentError(
+                            "report document gzip stream is truncated",
+                            report_document_id=doc.report_document_id,
+                        )
+            except zlib.error as exc:
+                raise ReportDocumentError(
+                    f"report document is not valid gzip ({exc})",
+                    report_document_id=doc.report_document_id,
+                ) from None
+            return RawDocument(
+                b"".join(parts),
+                response.headers.get("content-type", "application/octet-stream"),
+                response.charset_encoding,
+            )
+    raise ReportDocumentError(  # pragma: no cover - the loop returns or raises
+        "report document download failed", report_document_id=doc.report_document_id
+    )

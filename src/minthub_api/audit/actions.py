@@ -53,6 +53,7 @@ class AuditAction(StrEnum):
     beta_request_approved = "beta_request_approved"
     beta_request_rejected = "beta_request_rejected"
     sync_requested = "sync_requested"
+    report_requested = "report_requested"  # details.report_type, report_id, reused
 
 
 class AuditReason(StrEnum):

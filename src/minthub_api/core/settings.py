@@ -11,7 +11,7 @@ import binascii
 from enum import StrEnum
 from functools import lru_cache
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
@@ -115,6 +115,14 @@ class Settings(BaseSettings):
     sync_active_days: int = Field(default=14, ge=1)  # "used": somebody read it this recently
     sync_orders_initial_days: int = Field(default=90, ge=1, le=730)  # first/--full pull
     worker_concurrency: int = Field(default=4, ge=1, le=64)
+    # Reports (README "Reports"): which sync path (auto = the one costing fewer requests),
+    # how often a pending report is polled, how long a DONE one is reused, how long a report
+    # type rests after FATAL/CANCELLED.
+    sync_path: Literal["auto", "paging", "report"] = "auto"
+    report_poll_seconds: float = Field(default=30.0, gt=0, le=3600)
+    report_max_wait_minutes: int = Field(default=60, ge=1)
+    report_reuse_minutes: int = Field(default=30, ge=0)
+    report_cooldown_minutes: int = Field(default=60, ge=0)
 
     # Store these as a list of roles; parsed from a comma-separated value.
     spapi_roles: Annotated[list[str], NoDecode] = Field(

@@ -3,7 +3,8 @@
 Reproduced (SPAPI-NOTES §5.6, §7, §9.3-§9.6): createReport answers 202 ``{reportId}``; a report
 is ``IN_QUEUE`` for ``QUEUE_SECONDS``, ``IN_PROGRESS`` for ``PROCESS_SECONDS`` (both divided by
 ``time_scale``), then ``DONE``, ``CANCELLED`` when there is no data, or ``FATAL`` (unsupported
-report type, or the ``fatal_report`` fault). cancelReport works only while IN_QUEUE.
+report type, or the ``fatal_report`` fault; its reportDocumentId is a JSON error document).
+cancelReport works only while IN_QUEUE.
 getReports: ``reportTypes`` or ``nextToken`` required, and ``nextToken`` must come alone.
 getReportDocument returns a gzip document URL valid 5 minutes (simulator clock); the download
 (``/_sim/documents/...``, no auth, like S3) answers 403 ``AccessDenied`` XML once expired, and
@@ -14,8 +15,10 @@ Seller Central language (``/_sim/sellers/{spid}/language``; English by default).
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import hmac
+import json
 import uuid
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -79,8 +82,24 @@ def status_of(state: SimState, report: SimReport) -> str:
 
 
 def _finish(state: SimState, report: SimReport) -> None:
-    """Build the document the first time a finished DONE report is looked at."""
-    if report.outcome != "DONE" or report.document_id is not None:
+    """Build the document the first time a finished DONE (or FATAL) report is looked at.
+
+    A FATAL report points at an error document (JSON ``{"errorDetails": ...}``), as Amazon's
+    do when they explain the failure."""
+    if report.document_id is not None or report.outcome not in ("DONE", "FATAL"):
+        return
+    if report.outcome == "FATAL":
+        doc_id = f"amzn1.spdoc.1.4.na.{uuid.uuid4()}"
+        detail = (
+            f"Report type {report.report_type} is not supported."
+            if report.report_type not in SUPPORTED
+            else "The report could not be generated because of an internal error."
+        )
+        body = json.dumps({"errorDetails": detail}).encode()
+        state.documents[doc_id] = SimDocument(
+            doc_id, report.selling_partner_id, "UTF-8", gzip.compress(body, mtime=0)
+        )
+        report.document_id = doc_id
         return
     marketplace_id = report.marketplace_ids[0]
     rows = localize(build_rows(state, report), report.report_type, report.locale, marketplace_id)
@@ -115,7 +134,7 @@ def render_report(state: SimState, report: SimReport) -> dict[str, Any]:
     if status in ("DONE", "FATAL", "CANCELLED"):
         end = report.cancelled_at or report.created_at + (QUEUE_SECONDS + PROCESS_SECONDS) / scale
         body["processingEndTime"] = _utc(end)
-    if status == "DONE":
+    if status in ("DONE", "FATAL"):
         _finish(state, report)
         body["reportDocumentId"] = report.document_id
     return body

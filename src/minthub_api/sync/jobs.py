@@ -39,6 +39,7 @@ log = structlog.get_logger("minthub.jobs")
 QUEUE = "sync"
 SYNC_TASK = "minthub:sync_store"
 SCHEDULE_TASK = "minthub:schedule_syncs"
+REPORT_TASK = "minthub:poll_report"
 RETRY = procrastinate.RetryStrategy(
     max_attempts=6, wait=5, exponential_wait=3, retry_exceptions={SyncRetryable}
 )
@@ -61,6 +62,7 @@ def create_job_app(database_url: str, *, max_size: int = 4) -> procrastinate.App
     # Tasks are registered per App (not through a shared Blueprint): a task keeps a link to
     # the app it was added to, and the API, workers and tests each have their own.
     app.task(name=SYNC_TASK, pass_context=True, retry=RETRY, queue=QUEUE)(sync_store)
+    app.task(name=REPORT_TASK, pass_context=True, queue=QUEUE)(poll_report)
     scheduler = app.task(name=SCHEDULE_TASK, pass_context=True, queue=QUEUE)(schedule_syncs)
     app.periodic(cron="*/5 * * * *")(scheduler)
     return app
@@ -92,6 +94,41 @@ class ProcrastinateQueue:
             return False
         return True
 
+    async def enqueue_report_poll(
+        self, store_id: uuid.UUID, report_id: uuid.UUID, *, delay_seconds: float = 0
+    ) -> bool:
+        """Queue one poll of a ledger report (idempotent while one waits)."""
+        return await defer_report_poll(self.app, str(store_id), str(report_id), delay_seconds)
+
+
+async def defer_report_poll(
+    app: procrastinate.App, store_id: str, report_id: str, delay_seconds: float
+) -> bool:
+    try:
+        await app.configure_task(
+            REPORT_TASK,
+            queueing_lock=f"report:{report_id}",
+            queue=QUEUE,
+            schedule_in={"seconds": max(0, round(delay_seconds))},
+        ).defer_async(store_id=store_id, report_id=report_id)
+    except AlreadyEnqueued:
+        return False
+    return True
+
+
+async def poll_report(context: procrastinate.JobContext, store_id: str, report_id: str) -> str:
+    """One step of a ledger report; re-defers itself while the report is pending.
+
+    The queueing lock is released when this job starts running, so the re-deferral below is not
+    refused as a duplicate of itself."""
+    from minthub_api.reports.work import poll_once
+
+    rt: SyncRuntime = context.additional_context["runtime"]
+    status = await poll_once(rt, uuid.UUID(store_id), uuid.UUID(report_id))
+    if status is not None and status.pending:
+        await defer_report_poll(context.app, store_id, report_id, rt.settings.report_poll_seconds)
+    return str(status)
+
 
 async def sync_store(
     context: procrastinate.JobContext,
@@ -112,7 +149,20 @@ async def sync_store(
 
 async def schedule_syncs(context: procrastinate.JobContext, timestamp: int) -> int:
     rt: SyncRuntime = context.additional_context["runtime"]
+    await resume_reports(rt, ProcrastinateQueue(context.app))
     return await queue_due_syncs(rt, ProcrastinateQueue(context.app))
+
+
+async def resume_reports(rt: SyncRuntime, queue: ProcrastinateQueue) -> int:
+    """Re-queue polls of pending reports whose job was lost (restart, killed worker)."""
+    from minthub_api.reports.work import overdue_reports
+
+    queued = 0
+    for store_id, report_id in await overdue_reports(rt, rt.clock()):
+        queued += await queue.enqueue_report_poll(store_id, report_id)
+    if queued:
+        log.info("reports.resumed", reports=queued)
+    return queued
 
 
 async def queue_due_syncs(rt: SyncRuntime, queue: ProcrastinateQueue) -> int:

@@ -24,3 +24,9 @@ class SyncQueue(Protocol):
     ) -> bool:
         """Queue a sync; False when an identical one is already waiting."""
         ...
+
+    async def enqueue_report_poll(
+        self, store_id: uuid.UUID, report_id: uuid.UUID, *, delay_seconds: float = 0
+    ) -> bool:
+        """Queue a poll of a report in the ledger; False when one is already waiting."""
+        ...

@@ -90,7 +90,11 @@ class InventoryRepository(StoreScoped):
 
 
 class OrderRepository(StoreScoped):
-    async def upsert(self, orders: Sequence[Order], synced_at: datetime) -> None:
+    async def upsert(
+        self, orders: Sequence[Order], synced_at: datetime, *, keep_ship_by: bool = False
+    ) -> None:
+        """Insert or replace orders and their lines. `keep_ship_by`: a missing latest ship
+        date keeps the stored one (order reports have no such column)."""
         if not orders:
             return
         values = [
@@ -111,7 +115,13 @@ class OrderRepository(StoreScoped):
             for o in orders
         ]
         stmt = insert(OrderSnapshot).values(values)
-        updates = {c: stmt.excluded[c] for c in values[0] if c not in ("store_id", "order_id")}
+        updates: dict[str, Any] = {
+            c: stmt.excluded[c] for c in values[0] if c not in ("store_id", "order_id")
+        }
+        if keep_ship_by:
+            updates["latest_ship_date"] = func.coalesce(
+                stmt.excluded.latest_ship_date, OrderSnapshot.latest_ship_date
+            )
         await self.session.execute(
             stmt.on_conflict_do_update(index_elements=["store_id", "order_id"], set_=updates)
         )

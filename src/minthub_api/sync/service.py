@@ -43,10 +43,20 @@ from minthub_api.sync.models import (
     SyncSource,
     SyncState,
 )
+from minthub_api.sync.report_path import (
+    ReportPathFailed,
+    choose_path,
+    fetch_report,
+    inventory_row_from_report,
+    orders_from_report,
+    report_rows,
+)
 from minthub_api.sync.repository import InventoryRepository, OrderRepository, SyncStateRepository
 
 log = structlog.get_logger("minthub.sync")
 
+INVENTORY_REPORT = "GET_FBA_MYI_UNSUPPRESSED_INVENTORY_DATA"
+ORDERS_REPORT = "GET_FLAT_FILE_ALL_ORDERS_DATA_BY_LAST_UPDATE_GENERAL"
 ORDERS_OVERLAP = timedelta(minutes=2)
 INVENTORY_OVERLAP = timedelta(minutes=5)
 FULL_INVENTORY_EVERY = timedelta(hours=24)
@@ -74,6 +84,8 @@ class DatasetOutcome:
     requests: int = 0
     error: str | None = None
     incremental: bool = False
+    source: str | None = None
+    path_why: str | None = None  # why this path (report vs paging): the cost estimate
 
 
 @dataclass
@@ -172,7 +184,24 @@ async def _sync_dataset(
         api = store_api(rt.amazon, session, store, audit.SYSTEM, reason, observe=observe)
         try:
             async with translate_amazon_errors(session, rt.amazon, store, audit.SYSTEM, reason):
-                if dataset == Dataset.inventory:
+                source = SyncSource.api_paging
+                if dataset in (Dataset.inventory, Dataset.orders):
+                    choice = await choose_path(
+                        session, store, dataset, state, full=full, now=now, settings=rt.settings
+                    )
+                    result.path_why = choice.why
+                    if choice.path == SyncSource.report:
+                        try:
+                            result.incremental = await _sync_from_report(
+                                rt, session, api, store, state, dataset, full, now, progress
+                            )
+                            source = SyncSource.report
+                        except ReportPathFailed as exc:
+                            result.path_why = f"{choice.why}; report failed ({exc}): paging"
+                            log.info("sync.report_fallback", dataset=dataset, error=str(exc))
+                if source == SyncSource.report:
+                    pass
+                elif dataset == Dataset.inventory:
                     result.incremental = await _sync_inventory(
                         session, api, store, state, full, now, progress
                     )
@@ -198,7 +227,7 @@ async def _sync_dataset(
                 raise  # a bug or a database problem: let the job queue see it
             return result
         state.state = SyncState.succeeded
-        state.source = SyncSource.api_paging
+        state.source = source
         state.last_success_at = state.finished_at = rt.clock()
         state.next_sync_at = state.last_success_at + timedelta(
             minutes=rt.settings.sync_schedule_minutes
@@ -219,6 +248,7 @@ async def _sync_dataset(
             incremental=result.incremental,
         )
         result.state = SyncState.succeeded
+        result.source = source
         result.rows, result.pages = state.rows_seen, state.pages
         return result
 
@@ -306,6 +336,69 @@ def inventory_row(
         "amazon_updated_at": summary.last_updated_time,
         "synced_at": now,
     }
+
+
+async def _sync_from_report(
+    rt: SyncRuntime,
+    session: AsyncSession,
+    api: StoreApi,
+    store: Store,
+    state: SyncDataset,
+    dataset: Dataset,
+    full: bool,
+    now: datetime,
+    progress: ProgressHook | None,
+) -> bool:
+    """Inventory (one report per marketplace, always a full picture) or orders (one report
+    from the high-water mark, or from MINTHUB_SYNC_ORDERS_INITIAL_DAYS ago) through the ledger;
+    rows go into the same snapshots as paging. Returns whether it was incremental."""
+    if dataset == Dataset.inventory:
+        repo = InventoryRepository(session, store.id)
+        for marketplace_id in store.marketplace_ids:
+            report = await fetch_report(
+                session,
+                api,
+                store,
+                report_type=INVENTORY_REPORT,
+                marketplace_ids=[marketplace_id],
+                data_start=None,
+                settings=rt.settings,
+                clock=rt.clock,
+            )
+            rows = [
+                inventory_row_from_report(r, marketplace_id, now)
+                for r in await report_rows(session, report)
+            ]
+            for at in range(0, len(rows), 500):
+                await repo.upsert(rows[at : at + 500])
+            await repo.delete_not_seen(marketplace_id, now)
+            await _page_done(session, state, len(rows), progress)
+        state.high_water_mark = state.last_full_at = now
+        return False
+    mark = None if full else state.high_water_mark
+    start = (
+        mark - ORDERS_OVERLAP
+        if mark is not None
+        else now - timedelta(days=rt.settings.sync_orders_initial_days)
+    ).replace(microsecond=0)
+    report = await fetch_report(
+        session,
+        api,
+        store,
+        report_type=ORDERS_REPORT,
+        marketplace_ids=store.marketplace_ids,
+        data_start=start,
+        settings=rt.settings,
+        clock=rt.clock,
+    )
+    orders = orders_from_report(await report_rows(session, report), store.marketplace_ids)
+    order_repo = OrderRepository(session, store.id)
+    for begin in range(0, len(orders), 100):
+        await order_repo.upsert(orders[begin : begin + 100], now, keep_ship_by=True)
+    newest = max((o.last_update_date for o in orders), default=mark)
+    state.high_water_mark = newest if newest is not None else mark
+    await _page_done(session, state, len(orders), progress)
+    return mark is not None
 
 
 async def _sync_orders(
