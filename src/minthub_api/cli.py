@@ -396,7 +396,7 @@ def sync(
     all_stores: Annotated[bool, typer.Option("--all", help="Every connected store.")] = False,
     full: Annotated[bool, typer.Option(help="Ignore high-water marks; re-pull all.")] = False,
 ) -> None:
-    """Sync inventory and orders now, in the foreground, with a progress bar."""
+    """Sync inventory, orders and listings now, in the foreground, with a progress bar."""
     import uuid
 
     from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn

@@ -17,7 +17,7 @@ async def test_restock_and_listing_reasons(
     owner_db: OwnerDb, app: FastAPI, user_client: httpx.AsyncClient, sim_http: httpx.AsyncClient
 ) -> None:
     store = await connect_store(user_client, sim_http)
-    await sync(app, store["id"])
+    await sync(app, store["id"], datasets=["inventory", "orders"])  # listings rows: below
     url = f"/api/v1/stores/{store['id']}"
     plans = (await user_client.get(f"{url}/replenishment")).json()["items"]
     restock = {
@@ -27,7 +27,7 @@ async def test_restock_and_listing_reasons(
     }
     healthy = [p for p in plans if p["status"] in ("healthy", "overstocked")][:2]
     mp = healthy[0]["marketplace_id"]
-    # What the listings sync will write (Listings Items summaries/issues/offers).
+    # Rows as the listings sync writes them (Listings Items summaries/issues/offers).
     async with owner_db() as session, session.begin():
         session.add_all(
             [
@@ -69,7 +69,9 @@ async def test_restock_and_listing_reasons(
     ranks = [{"high": 0, "medium": 1, "low": 2}[i["severity"]] for i in body["items"]]
     assert ranks == sorted(ranks)
     listings_state = next(s for s in body["sync"] if s["dataset"] == "listings")
-    assert listings_state["state"] == "never" and body["stale"] is True
+    # Never synced here, so stale: the connect's queued sync (no worker in this test) is pending.
+    assert listings_state["state"] == "queued" and listings_state["last_success_at"] is None
+    assert body["stale"] is True
     csv = await user_client.get(f"{url}/listings/attention", params={"format": "csv"})
     lines = csv.content.decode("utf-8-sig").strip().splitlines()
     assert lines[0] == "sku,asin,marketplace_id,severity,kind,reason_severity,detail,source"

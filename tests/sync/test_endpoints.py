@@ -41,7 +41,7 @@ class TestRequestSync:
         states = {d["dataset"]: d for d in r.json()["datasets"]}
         assert states["orders"]["state"] == "queued" and r.json()["done"] is False
         assert states["inventory"]["state"] == "succeeded"
-        assert states["listings"]["state"] == "never" and states["reports"]["state"] == "never"
+        assert states["listings"]["state"] == "succeeded" and states["reports"]["state"] == "never"
         again = await user_client.post(url, json={"datasets": ["orders"], "full": True})
         assert again.status_code == 202
         jobs = await todo_jobs(owner_db, store["id"])
@@ -56,9 +56,10 @@ class TestRequestSync:
     ) -> None:
         store = await connect_store(user_client, sim_http)
         r = await user_client.post(
-            f"/api/v1/stores/{store['id']}/sync", json={"datasets": ["listings"]}
+            f"/api/v1/stores/{store['id']}/sync", json={"datasets": ["listings", "ledger"]}
         )
         assert r.status_code == 422 and r.json()["code"] == "unknown_dataset"
+        assert "not ledger" in r.json()["detail"] and "listings" in r.json()["detail"]
 
 
 class TestStoreHealth:

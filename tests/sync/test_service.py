@@ -26,7 +26,7 @@ class TestRunSync:
         store = await connect_store(user_client, sim_http)
         spid, store_id = str(store["selling_partner_id"]), uuid.UUID(str(store["id"]))
         marketplaces = list(store["marketplace_ids"])  # type: ignore[call-overload]
-        outcome = await sync(app, store_id)
+        outcome = await sync(app, store_id, datasets=["inventory", "orders"])
         assert [d.state for d in outcome.datasets] == ["succeeded", "succeeded"]
         data = sim_data(simulator, spid)
         async with owner_db() as session:
@@ -95,8 +95,8 @@ class TestRunSync:
         self, app: FastAPI, user_client: httpx.AsyncClient, sim_http: httpx.AsyncClient
     ) -> None:
         store = await connect_store(user_client, sim_http)
-        first = await sync(app, store["id"])
-        second = await sync(app, store["id"])
+        first = await sync(app, store["id"], datasets=["inventory", "orders"])
+        second = await sync(app, store["id"], datasets=["inventory", "orders"])
         by = {d.dataset: d for d in second.datasets}
         before = {d.dataset: d for d in first.datasets}
         assert by["orders"].incremental and not before["orders"].incremental
@@ -104,7 +104,7 @@ class TestRunSync:
         # Inventory: 120 SKUs over 3 marketplaces is >50 a marketplace, so startDateTime pays.
         assert by["inventory"].incremental
         assert by["inventory"].requests == len(store["marketplace_ids"])  # type: ignore[arg-type]
-        full = await sync(app, store["id"], full=True)
+        full = await sync(app, store["id"], datasets=["inventory", "orders"], full=True)
         assert not any(d.incremental for d in full.datasets)
         assert {d.dataset: d.requests for d in full.datasets} == {
             d.dataset: d.requests for d in first.datasets
@@ -118,7 +118,8 @@ class TestRunSync:
         outcome = await sync(app, store["id"])
         assert outcome.datasets[0].state == "stopped"  # LWA invalid_grant revoked it
         again = await sync(app, store["id"])
-        assert [d.state for d in again.datasets] == ["stopped", "stopped"]
+        assert [d.state for d in again.datasets] == ["stopped", "stopped", "stopped"]
+        assert [d.dataset for d in again.datasets] == ["inventory", "orders", "listings"]
         assert all(d.requests == 0 for d in again.datasets)
         assert (await user_client.get(f"/api/v1/stores/{store['id']}")).json()[
             "status"

@@ -17,10 +17,11 @@ application-wide limit (`throttle.APPLICATION_USAGE_PLANS`) also take a token fr
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
 
 from sqlalchemy import text
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from minthub_api.amazon.throttle import (
     APPLICATION_USAGE_PLANS,
@@ -48,8 +49,75 @@ WHERE bucket_key = :key AND learned_rate IS DISTINCT FROM :rate
 """)
 
 
+_READ = text("""
+SELECT bucket_key, tokens, updated_at, learned_rate, extract(epoch FROM clock_timestamp()) AS now
+FROM spapi_rate_buckets WHERE bucket_key = ANY(:keys)
+""")
+
+
 def bucket_key(key: tuple[str, ...]) -> str:
     return "|".join(key)
+
+
+@dataclass(frozen=True)
+class BucketLevel:
+    """A bucket's tokens now, as `_TAKE` would find them (refilled, capped at burst)."""
+
+    tokens: float  # may be negative: requests already promised future tokens
+    rate: float  # tokens per second: Amazon's learned rate, else the default plan
+    burst: int
+    stored: bool  # False: no request yet, the bucket is full
+
+    @property
+    def requests_left(self) -> int:
+        """Requests that could be sent right now without waiting."""
+        return max(0, int(self.tokens + 1e-9))
+
+
+def refill(
+    tokens: float,
+    updated_at: float,
+    learned_rate: float | None,
+    now: float,
+    rate: float,
+    burst: int,
+) -> float:
+    """The level at `now` of a bucket that had `tokens` at `updated_at` (same formula as _TAKE)."""
+    effective = learned_rate if learned_rate is not None else rate
+    return min(float(burst), tokens + max(now - updated_at, 0.0) * effective)
+
+
+async def bucket_levels(
+    session: AsyncSession,
+    plans: Sequence[tuple[tuple[str, ...], float, int]],
+    *,
+    time_scale: float = 1.0,
+) -> dict[tuple[str, ...], BucketLevel]:
+    """Current levels of the buckets `(key, rate, burst)`, refilled to now on the database clock,
+    without taking a token (a plain SELECT; nothing is written or locked)."""
+    if not plans:
+        return {}
+    rows = {
+        row.bucket_key: row
+        for row in await session.execute(_READ, {"keys": [bucket_key(k) for k, _, _ in plans]})
+    }
+    out = {}
+    for key, rate, burst in plans:
+        row = rows.get(bucket_key(key))
+        if row is None:
+            out[key] = BucketLevel(float(burst), rate * time_scale, burst, stored=False)
+            continue
+        learned = None if row.learned_rate is None else float(row.learned_rate) * time_scale
+        level = refill(
+            float(row.tokens),
+            float(row.updated_at),
+            learned,
+            float(row.now),
+            rate * time_scale,
+            burst,
+        )
+        out[key] = BucketLevel(level, learned or rate * time_scale, burst, stored=True)
+    return out
 
 
 class PostgresRateLimiter:
@@ -68,6 +136,7 @@ class PostgresRateLimiter:
             raise ValueError("time_scale must be > 0")
         self._engine = engine
         self._scale = time_scale
+        self.time_scale = time_scale
         self._margin = safety_margin
         self._sleep = sleep
         self._app_plans = (

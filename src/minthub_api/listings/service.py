@@ -1,31 +1,23 @@
 """Listings that need attention: restock reasons from inventory cover, listing reasons from the
-listing snapshots (empty until the listings sync lands), merged per SKU and marketplace."""
+listing snapshots (the `listings` dataset), merged per SKU and marketplace."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from minthub_api.audit import service as audit
 from minthub_api.audit.actions import AuditAction, AuditReason
 from minthub_api.core.settings import Settings
 from minthub_api.listings import attention
-from minthub_api.listings.models import ListingSnapshot
+from minthub_api.listings.repository import ListingRepository
 from minthub_api.listings.schemas import AttentionItem, AttentionPage, AttentionReason
 from minthub_api.replenishment.service import compute_plans
 from minthub_api.stores.dependencies import StoreContext
 from minthub_api.sync.models import Dataset
 from minthub_api.sync.queue import SyncQueue
-from minthub_api.sync.repository import StoreScoped
 from minthub_api.sync.status import read_datasets
-
-
-class ListingRepository(StoreScoped):
-    async def list(self) -> list[ListingSnapshot]:
-        stmt = select(ListingSnapshot).where(ListingSnapshot.store_id == self.store_id)
-        return list((await self.session.execute(stmt)).scalars().all())
 
 
 async def list_attention(

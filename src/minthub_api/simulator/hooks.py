@@ -7,6 +7,9 @@
   Seller Central language (en_*, ja_JP, de_DE, fr_FR, es_ES, it_IT): reports it requests from
   then on have localized headers and formats unless they ask for
   ``reportOptions.preferredReportDocumentLocale``.
+- ``POST /_sim/sellers/{spid}/reprice`` — bump the seller's listing price revision: the listings
+  with ``index % 10 == 3`` change price (``listings_data.listing_price``). Answers
+  ``{"selling_partner_id", "revision"}``.
 - ``GET /_sim/calls`` — ``{"spapi": {spid: {operation: {"calls", "throttled", "statuses"}}},
   "lwa": {grant_type: successes}, "lwa_errors": {error: count}}``. Calls that failed
   authentication are counted under ``"_anonymous"``; 429s are in ``calls`` and ``throttled``.
@@ -60,6 +63,13 @@ class FaultSpec(BaseModel):
 async def revoke_seller(request: Request, selling_partner_id: str) -> dict[str, Any]:
     revoked = sim_state(request).revoke_seller(selling_partner_id)
     return {"selling_partner_id": selling_partner_id, "revoked_refresh_tokens": revoked}
+
+
+@router.post("/sellers/{selling_partner_id}/reprice")
+async def reprice_seller(request: Request, selling_partner_id: str) -> dict[str, Any]:
+    revisions = sim_state(request).price_revisions
+    revisions[selling_partner_id] += 1
+    return {"selling_partner_id": selling_partner_id, "revision": revisions[selling_partner_id]}
 
 
 class LanguageSpec(BaseModel):

@@ -16,6 +16,7 @@ from fastapi.responses import JSONResponse
 
 from .catalogue import MARKETPLACES_BY_ID, Sku, day_anchor, iso
 from .errors import SpApiError, invalid_input
+from .listings_data import fulfillment_availability, listing_issues, listing_price, listing_status
 from .params import Param, parse_query
 from .spapi import begin
 
@@ -82,19 +83,16 @@ def _marketplaces(q: dict[str, Any]) -> list[str]:
     return ids
 
 
-def _status(index: int) -> list[str]:
-    # Every 9th listing is discoverable but not buyable (out of stock / suppressed).
-    return ["DISCOVERABLE"] if index % 9 == 4 else ["BUYABLE", "DISCOVERABLE"]
-
-
 def render_item(
+    state: Any,
+    seller: str,
     sku: Sku,
     index: int,
     marketplace_ids: list[str],
     included: set[str],
-    anchor_iso: tuple[str, str],
 ) -> dict[str, Any]:
-    created, updated = anchor_iso
+    """One item as Amazon shows it; its health comes from `listings_data` (deterministic)."""
+    created, updated = _anchor_iso(state, index)
     item: dict[str, Any] = {"sku": sku.seller_sku}
     if "summaries" in included:
         item["summaries"] = [
@@ -103,7 +101,7 @@ def render_item(
                 "asin": sku.asin,
                 "productType": "HOME",
                 "conditionType": "new_new" if sku.condition == "NewItem" else "used_like_new",
-                "status": _status(index),
+                "status": listing_status(index),
                 "fnSku": sku.fn_sku,
                 "itemName": sku.product_name,
                 "createdDate": created,
@@ -112,37 +110,37 @@ def render_item(
             for m in marketplace_ids
         ]
     if "offers" in included:
+        revision = state.price_revisions[seller]
         item["offers"] = [
             {
                 "marketplaceId": m,
                 "offerType": "B2C",
                 "price": {
                     "currencyCode": MARKETPLACES_BY_ID[m].currency,
-                    "amount": str(sku.price(MARKETPLACES_BY_ID[m].currency)),
+                    "amount": str(
+                        listing_price(sku, index, MARKETPLACES_BY_ID[m].currency, revision)
+                    ),
                 },
             }
             for m in marketplace_ids
         ]
     if "fulfillmentAvailability" in included:
-        item["fulfillmentAvailability"] = [
-            {"fulfillmentChannelCode": "AMAZON_NA"}
-            if index % 3
-            else {"fulfillmentChannelCode": "DEFAULT", "quantity": index % 40}
-        ]
+        # Item-level on Amazon; the FBA quantity is that of the first marketplace asked for.
+        first = marketplace_ids[0]
+        fulfillable = state.inventory(seller, first)[index]["details"]["fulfillableQuantity"]
+        item["fulfillmentAvailability"] = fulfillment_availability(index, first, fulfillable)
     if "issues" in included:
-        item["issues"] = (
-            [
-                {
-                    "code": "90220",
-                    "message": "'size' is required but not supplied.",
-                    "severity": "ERROR",
-                    "attributeNames": ["size"],
-                    "categories": ["MISSING_ATTRIBUTE"],
-                }
-            ]
-            if index % 9 == 4
-            else []
-        )
+        # Issues naming their marketplaces come once per marketplace asked for; others once.
+        item["issues"] = [
+            issue
+            for issue in listing_issues(index, marketplace_ids[0])
+            if "marketplaceIds" not in issue
+        ] + [
+            issue
+            for m in dict.fromkeys(marketplace_ids)
+            for issue in listing_issues(index, m)
+            if "marketplaceIds" in issue
+        ]
     return item
 
 
@@ -165,7 +163,9 @@ async def get_listings_item(request: Request, seller_id: str, sku: str) -> JSONR
         if entry.seller_sku == sku:
             included = set(q.get("includedData", ["summaries"]))
             return JSONResponse(
-                render_item(entry, index, marketplaces, included, _anchor_iso(caller.state, index))
+                render_item(
+                    caller.state, caller.selling_partner_id, entry, index, marketplaces, included
+                )
             )
     raise SpApiError(
         404, "NOT_FOUND", f"SKU '{sku}' not found in marketplace {marketplaces[0]}", ""
@@ -192,7 +192,7 @@ async def search_listings_items(request: Request, seller_id: str) -> JSONRespons
         wanted = set(q["identifiers"])
         rows = [(i, s) for i, s in rows if getattr(s, field) in wanted]
     if "withStatus" in q:
-        rows = [(i, s) for i, s in rows if set(q["withStatus"]) <= set(_status(i))]
+        rows = [(i, s) for i, s in rows if set(q["withStatus"]) <= set(listing_status(i))]
     if q.get("sortBy") == "sku":
         rows.sort(key=lambda r: r[1].seller_sku, reverse=q.get("sortOrder") == "DESC")
     offset = 0
@@ -211,7 +211,8 @@ async def search_listings_items(request: Request, seller_id: str) -> JSONRespons
     body: dict[str, Any] = {
         "numberOfResults": len(rows),
         "items": [
-            render_item(s, i, marketplaces, included, _anchor_iso(caller.state, i)) for i, s in page
+            render_item(caller.state, caller.selling_partner_id, s, i, marketplaces, included)
+            for i, s in page
         ],
     }
     end = offset + len(page)

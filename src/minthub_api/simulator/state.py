@@ -108,6 +108,8 @@ class SimState:
         self.reports: dict[str, SimReport] = {}
         self.documents: dict[str, SimDocument] = {}
         self.languages: dict[str, str] = {}  # Seller Central language by seller
+        # Listing price revision by seller (test hook `reprice`): listings_data.listing_price.
+        self.price_revisions: dict[str, int] = defaultdict(int)
         for entry in config.seller_languages:
             seller, _, language = entry.partition("=")
             self.set_language(seller.strip(), language.strip())

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from fastapi import APIRouter, status
+from fastapi import APIRouter, Request, status
 
 from minthub_api.auth.dependencies import CurrentUser
 from minthub_api.core.db import SessionDep
@@ -28,7 +28,7 @@ async def request_sync(
     now: NowDep,
     body: SyncRequest | None = None,
 ) -> SyncStatus:
-    """Ask for a refresh now (inventory and orders unless `datasets` says otherwise).
+    """Ask for a refresh now (inventory, orders and listings unless `datasets` says otherwise).
 
     Runs on the job queue; follow progress with `GET .../sync`."""
     return await sync_status.request_sync(
@@ -50,8 +50,17 @@ async def get_sync(
     responses=error_responses(NotAuthenticated),
 )
 async def get_store_health(
-    user: CurrentUser, session: SessionDep, settings: SettingsDep, now: NowDep
+    request: Request, user: CurrentUser, session: SessionDep, settings: SettingsDep, now: NowDep
 ) -> list[StoreHealth]:
     """The store health grid: per store you belong to and per dataset (inventory, orders,
-    listings, reports): last success, last error, next scheduled sync, usage plans."""
-    return await sync_status.health_grid(session, user.id, settings=settings, now=now)
+    listings, reports): last success, last error, next scheduled sync; and per operation behind
+    them the usage plan and the requests left in it now (shared across processes)."""
+    amazon = getattr(request.app.state, "amazon", None)
+    limiter = amazon.client.rate_limiter if amazon is not None else None
+    return await sync_status.health_grid(
+        session,
+        user.id,
+        settings=settings,
+        now=now,
+        time_scale=float(getattr(limiter, "time_scale", 1.0)),
+    )

@@ -9,7 +9,8 @@
   retried with exponential backoff; a revoked store's job ends without fetching anything.
 - `schedule_syncs` runs every 5 minutes on one worker (procrastinate's periodic tasks are
   deferred once cluster-wide) and queues a sync for each connected store somebody read in the
-  last MINTHUB_SYNC_ACTIVE_DAYS days whose data is older than MINTHUB_SYNC_SCHEDULE_MINUTES.
+  last MINTHUB_SYNC_ACTIVE_DAYS days whose data is older than MINTHUB_SYNC_SCHEDULE_MINUTES, or
+  than the dataset's freshness window when that is longer (listings: 360 minutes).
 
 The queue's tables live in the PostgreSQL schema `procrastinate` (see the migration).
 """
@@ -32,6 +33,7 @@ from minthub_api.core.db import utcnow
 from minthub_api.core.rls import system_context
 from minthub_api.stores.models import Store, StoreStatus
 from minthub_api.sync.models import SYNCABLE, SyncDataset
+from minthub_api.sync.schedule import schedule_minutes
 from minthub_api.sync.service import SyncRetryable, SyncRuntime, run_sync
 
 log = structlog.get_logger("minthub.jobs")
@@ -169,23 +171,26 @@ async def queue_due_syncs(rt: SyncRuntime, queue: ProcrastinateQueue) -> int:
     """Queue a sync for every used, connected store whose data is due. Returns how many."""
     now = rt.clock()
     active_since = now - timedelta(days=rt.settings.sync_active_days)
-    due_before = now - timedelta(minutes=rt.settings.sync_schedule_minutes)
     async with rt.sessionmaker() as session, system_context(session, "sync.schedule"):
         rows = (
             await session.execute(
-                select(SyncDataset.store_id, SyncDataset.dataset)
+                select(SyncDataset.store_id, SyncDataset.dataset, SyncDataset.last_success_at)
                 .join(Store, Store.id == SyncDataset.store_id)
                 .where(
                     Store.status == StoreStatus.connected,
                     SyncDataset.dataset.in_([str(d) for d in SYNCABLE]),
                     SyncDataset.last_viewed_at >= active_since,
-                    (SyncDataset.last_success_at.is_(None))
-                    | (SyncDataset.last_success_at < due_before),
                 )
             )
         ).all()
+    due = [
+        (store_id, dataset)
+        for store_id, dataset, last_success in rows
+        if last_success is None
+        or last_success < now - timedelta(minutes=schedule_minutes(rt.settings, dataset))
+    ]
     by_store: dict[uuid.UUID, list[str]] = {}
-    for store_id, dataset in rows:
+    for store_id, dataset in due:
         by_store.setdefault(store_id, []).append(dataset)
     queued = 0
     for store_id, datasets in by_store.items():

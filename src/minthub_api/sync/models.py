@@ -34,7 +34,7 @@ class Dataset(StrEnum):
     reports = "reports"
 
 
-SYNCABLE: tuple[Dataset, ...] = (Dataset.inventory, Dataset.orders)
+SYNCABLE: tuple[Dataset, ...] = (Dataset.inventory, Dataset.orders, Dataset.listings)
 
 
 class SyncState(StrEnum):
@@ -70,6 +70,7 @@ class SyncDataset(Base):
     last_error: Mapped[str | None] = mapped_column(Text)
     # Orders: the newest `lastUpdatedTime` stored (next incremental sync starts there).
     # Inventory: the start of the last successful sync (`startDateTime` of the next one).
+    # Listings: the start of the last successful (always full) sync.
     high_water_mark: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     full: Mapped[bool] = mapped_column(default=False)  # the running/last run ignores the mark
     last_full_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

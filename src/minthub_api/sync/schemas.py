@@ -37,7 +37,7 @@ class SyncStatus(BaseModel):
 
 
 class SyncRequest(BaseModel):
-    datasets: list[str] | None = Field(None, description="default: inventory and orders")
+    datasets: list[str] | None = Field(None, description="default: inventory, orders, listings")
     full: bool = Field(False, description="ignore high-water marks and re-pull everything")
 
 
@@ -50,10 +50,15 @@ class DataFreshness(BaseModel):
 
 class UsagePlanInfo(BaseModel):
     operation: str
-    rate_per_second: float
+    rate_per_second: float = Field(
+        description="Amazon's rate for this seller when learned (x-amzn-RateLimit-Limit), else the"
+        " default plan"
+    )
     burst: int
     requests_left: int | None = Field(
-        None, description="unknown until the shared rate limiter reports bucket levels"
+        None,
+        description="requests that could be sent now: the shared bucket refilled to now,"
+        " floor(min(burst, tokens + elapsed * rate)), 0 while requests wait for tokens",
     )
 
 

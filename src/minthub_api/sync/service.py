@@ -9,7 +9,8 @@ Paths and their request cost (README "Sync"):
   `createdAfter = now - MINTHUB_SYNC_ORDERS_INITIAL_DAYS` on the first or a `--full` sync;
 - inventory: `getInventorySummaries` per marketplace; with `startDateTime` (changes only) when the
   last full pull of that store was under 24 h ago and needed more than one page per marketplace,
-  otherwise a full pull, which also drops SKUs Amazon no longer lists.
+  otherwise a full pull, which also drops SKUs Amazon no longer lists;
+- listings: `searchListingsItems` per marketplace, a full pull every time (`listings/sync.py`).
 """
 
 from __future__ import annotations
@@ -34,6 +35,8 @@ from minthub_api.core.db import utcnow
 from minthub_api.core.errors import AppError, StoreRevoked
 from minthub_api.core.rls import store_work_session
 from minthub_api.core.settings import Settings
+from minthub_api.listings.repository import ListingRepository
+from minthub_api.listings.sync import sync_listings
 from minthub_api.stores.models import Store, StoreStatus
 from minthub_api.stores.spapi import AmazonServices, store_api, translate_amazon_errors
 from minthub_api.sync.models import (
@@ -52,6 +55,7 @@ from minthub_api.sync.report_path import (
     report_rows,
 )
 from minthub_api.sync.repository import InventoryRepository, OrderRepository, SyncStateRepository
+from minthub_api.sync.schedule import schedule_minutes
 
 log = structlog.get_logger("minthub.sync")
 
@@ -209,8 +213,15 @@ async def _sync_dataset(
                     result.incremental = await _sync_orders(
                         session, api, store, state, full, now, rt.settings, progress
                     )
+                elif dataset == Dataset.listings:
+
+                    async def page_done(rows: int) -> None:
+                        await _page_done(session, state, rows, progress)
+
+                    result.incremental = await sync_listings(session, api, store, now, page_done)
+                    state.high_water_mark = state.last_full_at = now
                 else:
-                    raise NotImplementedError(f"{dataset} needs the Listings/Reports operations")
+                    raise NotImplementedError(f"{dataset} needs the Reports operations")
         except Exception as exc:
             await _keep_work(session)
             stopped = isinstance(exc, StoreRevoked)
@@ -230,14 +241,10 @@ async def _sync_dataset(
         state.source = source
         state.last_success_at = state.finished_at = rt.clock()
         state.next_sync_at = state.last_success_at + timedelta(
-            minutes=rt.settings.sync_schedule_minutes
+            minutes=schedule_minutes(rt.settings, dataset)
         )
         state.last_error = None
-        state.rows_total = await (
-            InventoryRepository(session, store_id).count()
-            if dataset == Dataset.inventory
-            else OrderRepository(session, store_id).count()
-        )
+        state.rows_total = await _count_rows(session, store_id, dataset)
         await session.commit()
         log.info(
             "sync.done",
@@ -251,6 +258,14 @@ async def _sync_dataset(
         result.source = source
         result.rows, result.pages = state.rows_seen, state.pages
         return result
+
+
+async def _count_rows(session: AsyncSession, store_id: uuid.UUID, dataset: Dataset) -> int:
+    if dataset == Dataset.inventory:
+        return await InventoryRepository(session, store_id).count()
+    if dataset == Dataset.listings:
+        return await ListingRepository(session, store_id).count()
+    return await OrderRepository(session, store_id).count()
 
 
 async def _keep_work(session: AsyncSession) -> None:

@@ -12,7 +12,9 @@ from datetime import datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from minthub_api.amazon.regions import Region
 from minthub_api.amazon.throttle import usage_plan
+from minthub_api.amazon.throttle_pg import bucket_levels
 from minthub_api.audit import service as audit
 from minthub_api.audit.actions import AuditAction, AuditReason
 from minthub_api.core.errors import AppError, StoreRevoked
@@ -23,6 +25,7 @@ from minthub_api.stores.repository import StoreRepository
 from minthub_api.sync.models import SYNCABLE, Dataset, SyncDataset, SyncState
 from minthub_api.sync.queue import SyncQueue
 from minthub_api.sync.repository import SyncStateRepository
+from minthub_api.sync.schedule import next_scheduled_sync
 from minthub_api.sync.schemas import (
     DataFreshness,
     DatasetStatus,
@@ -33,7 +36,11 @@ from minthub_api.sync.schemas import (
 )
 
 BUSY = (SyncState.queued, SyncState.running)
-OPERATIONS = {Dataset.inventory: "getInventorySummaries", Dataset.orders: "searchOrders"}
+OPERATIONS = {
+    Dataset.inventory: "getInventorySummaries",
+    Dataset.orders: "searchOrders",
+    Dataset.listings: "searchListingsItems",
+}
 
 
 def is_stale(state: SyncDataset | None, settings: Settings, now: datetime) -> bool:
@@ -43,11 +50,34 @@ def is_stale(state: SyncDataset | None, settings: Settings, now: datetime) -> bo
     return now - state.last_success_at > window
 
 
-def to_status(state: SyncDataset, settings: Settings, now: datetime) -> DatasetStatus:
+def to_status(
+    state: SyncDataset, settings: Settings, now: datetime, store: Store | None = None
+) -> DatasetStatus:
     status = DatasetStatus.model_validate(state)
     status.stale = is_stale(state, settings, now)
     status.freshness_minutes = settings.freshness_minutes(state.dataset)
+    if store is not None:
+        status.next_sync_at = next_sync_at(state, store, settings, now)
     return status
+
+
+def next_sync_at(
+    state: SyncDataset, store: Store, settings: Settings, now: datetime
+) -> datetime | None:
+    """The next sync the scheduler will queue (README "Store health grid"): now when one is
+    queued or running; None for a store that is not connected, a dataset the scheduler does not
+    sync, or a store nobody will have read in MINTHUB_SYNC_ACTIVE_DAYS by then."""
+    if store.status != StoreStatus.connected or state.dataset not in SYNCABLE:
+        return None
+    if state.state in BUSY:
+        return now
+    return next_scheduled_sync(
+        settings=settings,
+        dataset=state.dataset,
+        last_success_at=state.last_success_at,
+        last_viewed_at=state.last_viewed_at,
+        now=now,
+    )
 
 
 def never_synced(dataset: str, settings: Settings) -> DatasetStatus:
@@ -113,16 +143,35 @@ async def read_datasets(
     for dataset in datasets:
         found = await repo.get(dataset)
         statuses.append(
-            to_status(found, settings, now) if found else never_synced(dataset, settings)
+            to_status(found, settings, now, store) if found else never_synced(dataset, settings)
         )
     return DataFreshness(stale=any(s.stale for s in statuses), sync=statuses)
 
 
-def usage_plans() -> list[UsagePlanInfo]:
+async def usage_plans(
+    session: AsyncSession, store: Store, *, time_scale: float = 1.0
+) -> list[UsagePlanInfo]:
+    """The usage plans behind the store's datasets, with the requests left in each bucket now.
+
+    Read from the shared buckets (`spapi_rate_buckets`, per selling partner, region and
+    operation) without taking a token: level = min(burst, tokens + elapsed * rate); a bucket
+    with no row yet is full (burst)."""
+    ops = list(dict.fromkeys(OPERATIONS.values()))
+    plans = [
+        ((store.selling_partner_id, Region(store.region).value, op), *usage_plan(op)) for op in ops
+    ]
+    levels = await bucket_levels(session, plans, time_scale=time_scale)
     out = []
-    for operation in OPERATIONS.values():
-        rate, burst = usage_plan(operation)
-        out.append(UsagePlanInfo(operation=operation, rate_per_second=rate, burst=burst))
+    for key, _rate, burst in plans:
+        level = levels[key]
+        out.append(
+            UsagePlanInfo(
+                operation=key[2],
+                rate_per_second=level.rate,
+                burst=burst,
+                requests_left=level.requests_left,
+            )
+        )
     return out
 
 
@@ -148,7 +197,7 @@ async def sync_status(
     """Every dataset's state, counts and last error (datasets never synced included)."""
     found = {s.dataset: s for s in await SyncStateRepository(session, store.id).list()}
     statuses = [
-        to_status(found[d], settings, now) if d in found else never_synced(d, settings)
+        to_status(found[d], settings, now, store) if d in found else never_synced(d, settings)
         for d in Dataset
     ]
     return SyncStatus(
@@ -175,7 +224,7 @@ async def request_sync(
     if unknown:
         raise UnknownDataset(
             f"Can sync: {', '.join(SYNCABLE)}; not {', '.join(unknown)}"
-            " (listings and reports need the Listings and Reports operations)"
+            " (reports need the Reports operations)"
         )
     if ctx.store.status != StoreStatus.connected:
         raise StoreRevoked()
@@ -194,9 +243,15 @@ async def request_sync(
 
 
 async def health_grid(
-    session: AsyncSession, user_id: uuid.UUID, *, settings: Settings, now: datetime
+    session: AsyncSession,
+    user_id: uuid.UUID,
+    *,
+    settings: Settings,
+    now: datetime,
+    time_scale: float = 1.0,
 ) -> list[StoreHealth]:
-    """Per store the user belongs to and per dataset: last success, last error, next sync."""
+    """Per store the user belongs to and per dataset: last success, last error, next scheduled
+    sync; per operation behind them: the usage plan and the requests left in it now."""
     out = []
     for store, _membership in await StoreRepository(session).list_for_user(user_id):
         status = await sync_status(session, store, settings=settings, now=now)
@@ -206,7 +261,7 @@ async def health_grid(
                 store_name=store.name,
                 store_status=store.status,
                 datasets=status.datasets,
-                usage_plans=usage_plans(),
+                usage_plans=await usage_plans(session, store, time_scale=time_scale),
             )
         )
     return out

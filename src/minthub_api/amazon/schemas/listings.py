@@ -30,12 +30,28 @@ class ItemSummaryByMarketplace(SpApiModel):
     main_image: ItemImage | None = None
 
 
+class IssueEnforcementAction(SpApiModel):
+    action: str  # LISTING_SUPPRESSED, ATTRIBUTE_SUPPRESSED, CATALOG_ITEM_REMOVED, SEARCH_SUPPRESSED
+
+
+class IssueExemption(SpApiModel):
+    status: str  # EXEMPT, EXEMPT_UNTIL_EXPIRY_DATE, NOT_EXEMPT
+    expiry_date: datetime | None = None
+
+
+class IssueEnforcements(SpApiModel):
+    actions: list[IssueEnforcementAction] = Field(default_factory=list)
+    exemption: IssueExemption | None = None
+
+
 class Issue(SpApiModel):
     code: str
     message: str
     severity: str
     attribute_names: list[str] = Field(default_factory=list)
     categories: list[str] = Field(default_factory=list)
+    enforcements: IssueEnforcements | None = None
+    marketplace_ids: list[str] = Field(default_factory=list)  # empty: every marketplace
 
 
 class Money(SpApiModel):
