@@ -12,7 +12,13 @@ from minthub_api.replenishment.models import (
     ReplenishmentSettings,
     ReplenishmentSkuOverride,
 )
-from minthub_api.stores.models import OAuthState, Store, StoreCredential, StoreMembership
+from minthub_api.stores.models import (
+    OAuthState,
+    Store,
+    StoreCredential,
+    StoreMembership,
+    StoreRenewalWarning,
+)
 from minthub_api.sync.models import (
     InventorySnapshot,
     OrderItemSnapshot,
@@ -41,6 +47,7 @@ __all__ = [
     "Store",
     "StoreCredential",
     "StoreMembership",
+    "StoreRenewalWarning",
     "SyncDataset",
     "ThrottleEvent",
     "User",

@@ -274,9 +274,7 @@ class TestDownload:
         # Double-byte characters split over odd-sized chunks, then a lead byte (0x81) followed
         # by a byte that can't trail it, at offset 4001.
         good = ("品" * 2000 + "x").encode("cp932")
-        router.get(URL).mock(
-            return_value=download(good + b"\x81\x20tail", "windows-31j", gz=False)
-        )
+        router.get(URL).mock(return_value=download(good + b"\x81\x20tail", "windows-31j", gz=False))
         with pytest.raises(ReportCharsetError) as caught:
             await text_of(api, link(document(gzip_=False)), fake_time, chunk_size=333)
         assert (caught.value.charset, caught.value.offset) == ("windows-31j", len(good))
