@@ -13,7 +13,13 @@ from minthub_api.replenishment.models import (
     ReplenishmentSkuOverride,
 )
 from minthub_api.reports.models import ReportRequest, ReportRow
-from minthub_api.stores.models import OAuthState, Store, StoreCredential, StoreMembership
+from minthub_api.stores.models import (
+    OAuthState,
+    Store,
+    StoreCredential,
+    StoreMembership,
+    StoreRenewalWarning,
+)
 from minthub_api.sync.models import (
     InventorySnapshot,
     OrderItemSnapshot,
@@ -44,6 +50,7 @@ __all__ = [
     "Store",
     "StoreCredential",
     "StoreMembership",
+    "StoreRenewalWarning",
     "SyncDataset",
     "ThrottleEvent",
     "User",

@@ -21,10 +21,10 @@ async def test_seller_revocation_is_detected_and_shreds_the_token(
     assert r.status_code == 409 and r.json()["code"] == "store_revoked"
     again = await user_client.get(f"/api/v1/stores/{store['id']}/orders")
     assert again.status_code == 409 and again.json()["code"] == "store_revoked"
-    # Snapshots stay readable; nothing is queued for a revoked store.
+    # Snapshots stay readable; nothing is queued for a revoked store: its datasets are stopped.
     inventory = await user_client.get(f"/api/v1/stores/{store['id']}/inventory")
     assert inventory.status_code == 200
-    assert inventory.json()["sync"][0]["state"] in ("queued", "never")
+    assert inventory.json()["sync"][0]["state"] == "stopped"
     sync = await user_client.post(f"/api/v1/stores/{store['id']}/sync")
     assert sync.status_code == 409 and sync.json()["code"] == "store_revoked"
     async with owner_db() as session:

@@ -20,6 +20,7 @@ def runtime(app: FastAPI, **settings: Any) -> SyncRuntime:
         engine=app.state.engine,
         sessionmaker=app.state.sessionmaker,
         amazon=app.state.amazon,
+        mail=app.state.mail,
         # 100 days: every simulated order (they span 90 days before today's 00:00 UTC).
         settings=app.state.settings.model_copy(update={"sync_orders_initial_days": 100} | settings),
     )

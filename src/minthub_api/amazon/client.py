@@ -65,6 +65,9 @@ class StoreCredentials:
     region: Region
     # Decrypts on demand; the refresh token is never kept on the client.
     load_refresh_token: Callable[[], Awaitable[str]]
+    # Awaited right before every HTTP attempt (after the rate-limit wait): raises to stop, e.g.
+    # when another process revoked the store while this one waited. None: no check.
+    before_send: Callable[[], Awaitable[None]] | None = None
 
 
 @dataclass(frozen=True)
@@ -336,6 +339,8 @@ class StoreApi:
             network_error = ""
             try:
                 async with c._scheduler.slot(creds.key, self.priority):
+                    if creds.before_send is not None:
+                        await creds.before_send()
                     resp = await c._http.request(method, url, headers=headers, json=json)
             except httpx.TransportError as exc:
                 network_error = type(exc).__name__

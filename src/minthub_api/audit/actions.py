@@ -21,6 +21,9 @@ class AuditAction(StrEnum):
     store_connect_failed = "store_connect_failed"
     store_revoked = "store_revoked"  # authorization revoked; details.cause
     token_refresh_failed = "token_refresh_failed"  # noqa: S105 - LWA refresh refused or unavailable
+    store_authorization_checked = "store_authorization_checked"  # health check: details.outcome
+    store_renewal_warned = "store_renewal_warned"  # details.days_before, days_left, recipients
+    store_data_deleted = "store_data_deleted"  # revoked store's synced data: details.cause, rows
     # Keys.
     key_rotated = "key_rotated"  # reserved: KEK rotation (details.old_key_id, new_key_id)
     # People and access.

@@ -47,9 +47,10 @@ store_router = APIRouter(tags=["stores"])
     response_model=list[StoreRead],
     responses=error_responses(NotAuthenticated, MfaRequired),
 )
-async def list_stores(user: CurrentUser, session: SessionDep) -> list[StoreRead]:
+async def list_stores(request: Request, user: CurrentUser, session: SessionDep) -> list[StoreRead]:
     """The stores the signed-in user is a member of, with their role."""
-    return await store_service.list_stores(session, user)
+    days = request.app.state.settings.revoked_data_retention_days
+    return await store_service.list_stores(session, user, retention_days=days)
 
 
 @router.get(
@@ -147,9 +148,10 @@ async def remove_member(user_id: uuid.UUID, store: CurrentStore, session: Sessio
 @store_router.get(
     "", response_model=StoreRead, responses=error_responses(NotAuthenticated, StoreNotFound)
 )
-async def get_store(store: CurrentStore, session: SessionDep) -> StoreRead:
+async def get_store(request: Request, store: CurrentStore, session: SessionDep) -> StoreRead:
     """The store, its authorization's renewal countdown and its other regions' stores."""
-    return await store_service.read_store(session, store)
+    days = request.app.state.settings.revoked_data_retention_days
+    return await store_service.read_store(session, store, retention_days=days)
 
 
 @store_router.delete(
@@ -160,7 +162,23 @@ async def get_store(store: CurrentStore, session: SessionDep) -> StoreRead:
 async def disconnect_store(request: Request, store: CurrentStore, session: SessionDep) -> StoreRead:
     """Disconnect: stop all access to Amazon for this store now. The refresh token is destroyed
     (crypto-shredded); data already synced stays readable to members. Owners only; idempotent."""
-    return await store_service.disconnect(session, request.app.state.amazon, store)
+    days = request.app.state.settings.revoked_data_retention_days
+    return await store_service.disconnect(
+        session, request.app.state.amazon, store, retention_days=days
+    )
+
+
+@store_router.delete(
+    "/data",
+    status_code=204,
+    responses=error_responses(NotAuthenticated, *_STORE_WRITE, store_service.StoreStillConnected),
+)
+async def delete_store_data(store: CurrentStore, session: SessionDep) -> Response:
+    """Delete a revoked store's synced data now (snapshots, replenishment, sync state) instead
+    of at the end of the retention window; audit events stay. Owners only; idempotent.
+    409 `store_connected` while the store is connected: disconnect it first."""
+    await store_service.delete_data(session, store)
+    return Response(status_code=204)
 
 
 @router.get(

@@ -4,7 +4,7 @@ import uuid
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import DateTime, ForeignKey, LargeBinary, String, Text, UniqueConstraint
+from sqlalchemy import DateTime, ForeignKey, Integer, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -35,6 +35,24 @@ class Store(UUIDPrimaryKey, Timestamps, Base):
     authorized_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     revoke_cause: Mapped[str | None] = mapped_column(String(64))
+    # The last periodic authorization health check (one LWA refresh; jobs.py).
+    auth_checked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # When a revoked store's synced data was deleted (retention window or the owner).
+    data_deleted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class StoreRenewalWarning(Base):
+    """A renewal warning mailed for one grant: `days_before` 30, 7 or 1, sent once per grant."""
+
+    __tablename__ = "store_renewal_warnings"
+
+    store_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("stores.id", ondelete="CASCADE"), primary_key=True
+    )
+    grant_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), primary_key=True)
+    days_before: Mapped[int] = mapped_column(Integer, primary_key=True)
+    sent_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    recipients: Mapped[int] = mapped_column(Integer, default=0)
 
 
 class StoreMembership(Base):

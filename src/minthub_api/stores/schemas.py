@@ -23,6 +23,15 @@ class StoreRead(BaseModel):
     authorization_expires_at: datetime | None = None
     days_until_renewal: int | None = None
     renewal_due: bool = False  # 30 days or fewer left
+    # When the 30-day warning period starts (365 - 30 days after the grant).
+    renewal_due_at: datetime | None = None
+    # The renewal warning in force: 30, 7 or 1 (days or fewer left), None before. Owners are
+    # mailed once per level and grant.
+    renewal_warning: int | None = None
+    # Revoked stores: synced data stays readable until then (MINTHUB_REVOKED_DATA_RETENTION_DAYS)
+    # unless an owner deletes it first; `data_deleted_at` says when it was deleted.
+    data_retained_until: datetime | None = None
+    data_deleted_at: datetime | None = None
     # Other stores of the same selling partner (other regions) that this user can see.
     linked_store_ids: list[uuid.UUID] = []
 

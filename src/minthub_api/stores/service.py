@@ -20,13 +20,14 @@ from minthub_api.core.errors import (
     AmazonDenied,
     AmazonUnavailable,
     BetaAccessRequired,
+    Conflict,
     InvalidState,
     OAuthError,
     StoreNotFound,
 )
 from minthub_api.core.rls import allow_store, system_context
 from minthub_api.core.settings import Settings
-from minthub_api.stores import oauth
+from minthub_api.stores import lifecycle, oauth
 from minthub_api.stores.dependencies import StoreContext
 from minthub_api.stores.models import Store, StoreMembership, StoreRole, StoreStatus
 from minthub_api.stores.repository import StoreRepository
@@ -48,41 +49,53 @@ STORED_FIELDS = (
     "authorized_at",
     "revoked_at",
     "revoke_cause",
+    "data_deleted_at",
 )
-AUTHORIZATION_LIFETIME = timedelta(days=365)
-RENEWAL_WARNING = timedelta(days=30)
+AUTHORIZATION_LIFETIME = lifecycle.AUTHORIZATION_LIFETIME
 
 
-def to_read(store: Store, role: str, linked: list[uuid.UUID] | None = None) -> StoreRead:
+def to_read(
+    store: Store, role: str, linked: list[uuid.UUID] | None = None, *, retention_days: int = 30
+) -> StoreRead:
     stored = {c: getattr(store, c) for c in STORED_FIELDS}
-    expires = days_left = None
+    extra: dict[str, object] = {}
     if store.status == StoreStatus.connected:
-        expires = store.authorized_at + AUTHORIZATION_LIFETIME
-        days_left = max(0, (expires - utcnow()).days)
-    return StoreRead.model_validate(
-        stored
-        | {
-            "role": role,
-            "authorization_expires_at": expires,
-            "days_until_renewal": days_left,
-            "renewal_due": days_left is not None and days_left <= RENEWAL_WARNING.days,
-            "linked_store_ids": linked or [],
+        info = lifecycle.renewal(store.authorized_at, utcnow())
+        extra = {
+            "authorization_expires_at": info.expires_at,
+            "days_until_renewal": info.days_left,
+            "renewal_due": info.warning is not None,
+            "renewal_due_at": info.due_at,
+            "renewal_warning": info.warning,
         }
+    elif store.revoked_at is not None and store.data_deleted_at is None:
+        extra = {"data_retained_until": store.revoked_at + timedelta(days=retention_days)}
+    return StoreRead.model_validate(
+        stored | extra | {"role": role, "linked_store_ids": linked or []}
     )
 
 
-async def list_stores(session: AsyncSession, user: User) -> list[StoreRead]:
+async def list_stores(
+    session: AsyncSession, user: User, *, retention_days: int = 30
+) -> list[StoreRead]:
     rows = await StoreRepository(session).list_for_user(user.id)
     by_partner: dict[str, list[uuid.UUID]] = {}
     for store, _ in rows:
         by_partner.setdefault(store.selling_partner_id, []).append(store.id)
     return [
-        to_read(s, m.role, [i for i in by_partner[s.selling_partner_id] if i != s.id])
+        to_read(
+            s,
+            m.role,
+            [i for i in by_partner[s.selling_partner_id] if i != s.id],
+            retention_days=retention_days,
+        )
         for s, m in rows
     ]
 
 
-async def read_store(session: AsyncSession, ctx: StoreContext) -> StoreRead:
+async def read_store(
+    session: AsyncSession, ctx: StoreContext, *, retention_days: int = 30
+) -> StoreRead:
     """One store, with the other regions' stores of the same seller that the user can see."""
     rows = await StoreRepository(session).list_for_user(ctx.user.id)
     linked = [
@@ -90,10 +103,32 @@ async def read_store(session: AsyncSession, ctx: StoreContext) -> StoreRead:
         for s, _ in rows
         if s.selling_partner_id == ctx.store.selling_partner_id and s.id != ctx.store.id
     ]
-    return to_read(ctx.store, ctx.role, linked)
+    return to_read(ctx.store, ctx.role, linked, retention_days=retention_days)
 
 
-async def disconnect(session: AsyncSession, amazon: AmazonServices, ctx: StoreContext) -> StoreRead:
+class StoreStillConnected(Conflict):
+    code = "store_connected"
+    title = "The store is still connected"
+
+
+async def delete_data(session: AsyncSession, ctx: StoreContext) -> None:
+    """The owner's "delete synced data now" for a revoked store (snapshots, replenishment,
+    sync state; audit events stay). Raises `StoreStillConnected` (409) while the store is
+    connected: its data would be fetched again by the next sync. Idempotent."""
+    try:
+        await lifecycle.delete_store_data(
+            session, ctx.store, actor=ctx.actor, cause="owner_deleted", now=utcnow()
+        )
+    except lifecycle.StoreStillConnected:
+        raise StoreStillConnected(
+            "Disconnect the store first (DELETE .../authorization); a connected store's data"
+            " is fetched again by its next sync"
+        ) from None
+
+
+async def disconnect(
+    session: AsyncSession, amazon: AmazonServices, ctx: StoreContext, *, retention_days: int = 30
+) -> StoreRead:
     """The owner's "disconnect": revoke now (shred the token, evict, audit). Idempotent.
 
     Owners only: the store dependency refuses unsafe methods to viewers. Data already synced
@@ -108,7 +143,7 @@ async def disconnect(session: AsyncSession, amazon: AmazonServices, ctx: StoreCo
             actor=ctx.actor,
             reason=AuditReason.authorization,
         )
-    return await read_store(session, ctx)
+    return await read_store(session, ctx, retention_days=retention_days)
 
 
 async def revoke_by_operator(session: AsyncSession, store_id: uuid.UUID, *, reason: str) -> Store:
@@ -281,6 +316,9 @@ async def complete_connect(
         store.authorized_at = utcnow()
         store.revoked_at = None
         store.revoke_cause = None
+        # A new grant: the health check and the retention window start afresh.
+        store.auth_checked_at = None
+        store.data_deleted_at = None
         existing = await repo.get_credential(store.id)
         credential = seal_refresh_token(amazon.key_provider, store, tokens.refresh_token, existing)
         if existing is None:

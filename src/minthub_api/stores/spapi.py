@@ -37,6 +37,7 @@ from minthub_api.crypto.envelope import (
     store_associated_data,
 )
 from minthub_api.health.metrics import Metrics
+from minthub_api.stores.lifecycle import ensure_still_connected, stop_store_work
 from minthub_api.stores.lwa import AppLwaClient
 from minthub_api.stores.models import Store, StoreCredential, StoreStatus
 from minthub_api.stores.repository import StoreRepository
@@ -163,6 +164,8 @@ def store_api(
         selling_partner_id=store.selling_partner_id,
         region=Region(store.region),
         load_refresh_token=load_refresh_token,
+        # The status as the database says now: a revocation by any process stops the next call.
+        before_send=lambda: ensure_still_connected(session, store_id),
     )
     return amazon.client.for_store(
         credentials, on_call=on_call, on_refresh_failed=on_refresh_failed
@@ -186,10 +189,14 @@ async def mark_revoked(
     credential = await StoreRepository(session).get_credential(store.id)
     if credential is not None:
         await session.delete(credential)
+    # Queued work is cancelled in this same transaction; running work sees the status.
+    cancelled = await stop_store_work(session, store.id, store.revoked_at)
     if amazon is not None:
         # Other processes never use their cached token: every call checks the status first.
         amazon.token_cache.evict(str(store.id))
-    details = {"cause": cause} | ({"note": note[:500]} if note else {})
+    details: dict[str, object] = {"cause": cause, "jobs_cancelled": cancelled}
+    if note:
+        details["note"] = note[:500]
     audit.record(
         session,
         actor,

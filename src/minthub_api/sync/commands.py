@@ -13,6 +13,8 @@ from minthub_api.audit.actions import AuditReason
 from minthub_api.core.db import create_engine, create_sessionmaker
 from minthub_api.core.rls import system_context
 from minthub_api.core.settings import Settings
+from minthub_api.health.metrics import Metrics
+from minthub_api.mail.sender import build_mail_sender
 from minthub_api.stores.models import Store, StoreStatus
 from minthub_api.sync import jobs
 from minthub_api.sync.service import ProgressHook, SyncOutcome, SyncRuntime, run_sync
@@ -32,8 +34,9 @@ async def sync_runtime(settings: Settings) -> AsyncIterator[SyncRuntime]:
                 engine=engine,
                 sessionmaker=create_sessionmaker(engine),
                 # The usage-plan buckets in PostgreSQL: workers and API share Amazon's plans.
-                amazon=build_amazon(settings, http, engine),
+                amazon=build_amazon(settings, http, engine, Metrics()),
                 settings=settings,
+                mail=build_mail_sender(settings),
             )
     finally:
         await engine.dispose()

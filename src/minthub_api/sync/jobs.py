@@ -12,6 +12,11 @@
   last MINTHUB_SYNC_ACTIVE_DAYS days whose data is older than MINTHUB_SYNC_SCHEDULE_MINUTES, or
   than the dataset's freshness window when that is longer (listings: 360 minutes).
 
+- The authorization lifecycle (`stores/lifecycle.py`) runs here too: `renewal_warnings`
+  (hourly: mail owners 30/7/1 days before the 365-day authorization ends),
+  `schedule_auth_checks` (every 15 minutes: defers one `check_authorization` job per store due,
+  spread over the tick, each with the store's lock) and `purge_revoked_data` (hourly).
+
 The queue's tables live in the PostgreSQL schema `procrastinate` (see the migration).
 """
 
@@ -31,6 +36,7 @@ from sqlalchemy import select
 from minthub_api.audit.actions import AuditReason
 from minthub_api.core.db import utcnow
 from minthub_api.core.rls import system_context
+from minthub_api.stores import lifecycle
 from minthub_api.stores.models import Store, StoreStatus
 from minthub_api.sync.models import SYNCABLE, SyncDataset
 from minthub_api.sync.schedule import schedule_minutes
@@ -42,6 +48,10 @@ QUEUE = "sync"
 SYNC_TASK = "minthub:sync_store"
 SCHEDULE_TASK = "minthub:schedule_syncs"
 REPORT_TASK = "minthub:poll_report"
+RENEWAL_TASK = "minthub:renewal_warnings"
+AUTH_SCHEDULE_TASK = "minthub:schedule_auth_checks"
+AUTH_CHECK_TASK = "minthub:check_authorization"
+RETENTION_TASK = "minthub:purge_revoked_data"
 RETRY = procrastinate.RetryStrategy(
     max_attempts=6, wait=5, exponential_wait=3, retry_exceptions={SyncRetryable}
 )
@@ -67,6 +77,13 @@ def create_job_app(database_url: str, *, max_size: int = 4) -> procrastinate.App
     app.task(name=REPORT_TASK, pass_context=True, queue=QUEUE)(poll_report)
     scheduler = app.task(name=SCHEDULE_TASK, pass_context=True, queue=QUEUE)(schedule_syncs)
     app.periodic(cron="*/5 * * * *")(scheduler)
+    app.task(name=AUTH_CHECK_TASK, pass_context=True, queue=QUEUE)(check_authorization)
+    for name, cron, fn in (
+        (RENEWAL_TASK, "7 * * * *", renewal_warnings),
+        (AUTH_SCHEDULE_TASK, "*/15 * * * *", schedule_auth_checks),
+        (RETENTION_TASK, "37 * * * *", purge_revoked_data),
+    ):
+        app.periodic(cron=cron)(app.task(name=name, pass_context=True, queue=QUEUE)(fn))
     return app
 
 
@@ -197,3 +214,45 @@ async def queue_due_syncs(rt: SyncRuntime, queue: ProcrastinateQueue) -> int:
         queued += await queue.enqueue(store_id, datasets, reason=AuditReason.scheduled_sync)
     log.info("sync.scheduled", stores=queued, at=utcnow().isoformat())
     return queued
+
+
+async def renewal_warnings(context: procrastinate.JobContext, timestamp: int) -> int:
+    rt: SyncRuntime = context.additional_context["runtime"]
+    return await lifecycle.send_renewal_warnings(rt)
+
+
+async def purge_revoked_data(context: procrastinate.JobContext, timestamp: int) -> int:
+    rt: SyncRuntime = context.additional_context["runtime"]
+    return await lifecycle.purge_revoked_data(rt)
+
+
+async def schedule_auth_checks(context: procrastinate.JobContext, timestamp: int) -> int:
+    rt: SyncRuntime = context.additional_context["runtime"]
+    return await queue_auth_checks(rt, context.app)
+
+
+async def queue_auth_checks(rt: SyncRuntime, app: procrastinate.App) -> int:
+    """Defer one health check per due store, spread evenly over the scheduler's tick, each
+    under the store's lock (never beside its sync). Returns how many were deferred."""
+    due = await lifecycle.due_health_checks(rt)
+    step = lifecycle.HEALTH_CHECK_TICK.total_seconds() / max(1, len(due))
+    queued = 0
+    for n, store_id in enumerate(due):
+        try:
+            await app.configure_task(
+                AUTH_CHECK_TASK,
+                lock=f"store:{store_id}",
+                queueing_lock=f"authcheck:{store_id}",
+                queue=QUEUE,
+                schedule_in={"seconds": int(n * step)},
+            ).defer_async(store_id=str(store_id))
+        except AlreadyEnqueued:
+            continue
+        queued += 1
+    log.info("auth_health.scheduled", stores=queued)
+    return queued
+
+
+async def check_authorization(context: procrastinate.JobContext, store_id: str) -> str:
+    rt: SyncRuntime = context.additional_context["runtime"]
+    return await lifecycle.check_store_authorization(rt, uuid.UUID(store_id))

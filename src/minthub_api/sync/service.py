@@ -37,6 +37,8 @@ from minthub_api.core.rls import store_work_session
 from minthub_api.core.settings import Settings
 from minthub_api.listings.repository import ListingRepository
 from minthub_api.listings.sync import sync_listings
+from minthub_api.mail.sender import MailSender
+from minthub_api.stores.lifecycle import ensure_still_connected
 from minthub_api.stores.models import Store, StoreStatus
 from minthub_api.stores.spapi import AmazonServices, store_api, translate_amazon_errors
 from minthub_api.sync.models import (
@@ -77,6 +79,7 @@ class SyncRuntime:
     amazon: AmazonServices
     settings: Settings
     clock: Callable[[], datetime] = utcnow
+    mail: MailSender | None = None  # renewal warnings; None: built from the settings
 
 
 @dataclass
@@ -290,6 +293,9 @@ async def _page_done(
     await session.commit()
     if progress is not None:
         progress(state.dataset, state.pages, state.rows_seen)
+    # Another process (an owner's disconnect, the health check, an operator) may have revoked
+    # the store meanwhile: read its status before the next request, never from a cache.
+    await ensure_still_connected(session, state.store_id)
 
 
 async def _sync_inventory(
