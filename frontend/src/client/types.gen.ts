@@ -107,7 +107,7 @@ export type ApiTokenRead = {
 /**
  * AuditAction
  */
-export type AuditAction = 'spapi_call' | 'store_data_read' | 'audit_exported' | 'audit_retention_applied' | 'store_connect_started' | 'store_connected' | 'store_reauthorized' | 'store_connect_failed' | 'store_revoked' | 'token_refresh_failed' | 'key_rotated' | 'membership_added' | 'membership_role_changed' | 'membership_removed' | 'api_token_created' | 'api_token_revoked' | 'user_signed_in' | 'user_sign_in_failed' | 'user_signed_out' | 'user_created' | 'mfa_enabled' | 'mfa_disabled' | 'mfa_recovery_used' | 'beta_decision_recorded' | 'user_signed_out_everywhere' | 'user_disabled' | 'user_mfa_enabled' | 'user_mfa_verified' | 'user_mfa_failed' | 'user_mfa_reset' | 'user_recovery_code_used' | 'invitation_created' | 'invitation_accepted' | 'invitation_revoked' | 'store_member_removed' | 'store_disconnected' | 'beta_request_received' | 'beta_request_approved' | 'beta_request_rejected';
+export type AuditAction = 'spapi_call' | 'store_data_read' | 'audit_exported' | 'audit_retention_applied' | 'store_connect_started' | 'store_connected' | 'store_reauthorized' | 'store_connect_failed' | 'store_revoked' | 'token_refresh_failed' | 'key_rotated' | 'membership_added' | 'membership_role_changed' | 'api_token_created' | 'api_token_revoked' | 'user_signed_in' | 'user_sign_in_failed' | 'user_signed_out' | 'user_created' | 'user_signed_out_everywhere' | 'user_disabled' | 'user_mfa_enabled' | 'user_mfa_verified' | 'user_mfa_failed' | 'user_mfa_reset' | 'user_recovery_code_used' | 'invitation_created' | 'invitation_accepted' | 'invitation_revoked' | 'store_member_removed' | 'beta_request_received' | 'beta_request_approved' | 'beta_request_rejected';
 
 /**
  * AuditEventRead
