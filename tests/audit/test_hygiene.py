@@ -159,9 +159,10 @@ async def test_event_details_are_scrubbed_on_record(app: FastAPI, settings: Sett
             store_id=store_id,
             details={"refresh_token": REFRESH, "note": f"mail {EMAIL} code={CODE}", "rows": 3},
         )
+        assert event.store_id == store_id
         await session.flush()
         stored = await session.scalar(
-            select(cast(AuditEvent.details, Text)).where(AuditEvent.id == event.id)
+            select(cast(AuditEvent.details, Text)).where(AuditEvent.store_id == store_id)
         )
         with pytest.raises(ValueError):
             audit.record(

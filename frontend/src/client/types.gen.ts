@@ -193,7 +193,7 @@ export type AttentionReason = {
 /**
  * AuditAction
  */
-export type AuditAction = 'spapi_call' | 'store_data_read' | 'audit_exported' | 'audit_retention_applied' | 'store_connect_started' | 'store_connected' | 'store_reauthorized' | 'store_connect_failed' | 'store_revoked' | 'token_refresh_failed' | 'key_rotated' | 'membership_added' | 'membership_role_changed' | 'membership_removed' | 'api_token_created' | 'api_token_revoked' | 'user_signed_in' | 'user_sign_in_failed' | 'user_signed_out' | 'user_created' | 'mfa_enabled' | 'mfa_disabled' | 'mfa_recovery_used' | 'beta_decision_recorded' | 'user_signed_out_everywhere' | 'user_disabled' | 'user_mfa_enabled' | 'user_mfa_verified' | 'user_mfa_failed' | 'user_mfa_reset' | 'user_recovery_code_used' | 'invitation_created' | 'invitation_accepted' | 'invitation_revoked' | 'store_member_removed' | 'store_disconnected' | 'beta_request_received' | 'beta_request_approved' | 'beta_request_rejected' | 'sync_requested' | 'report_requested';
+export type AuditAction = 'spapi_call' | 'store_data_read' | 'audit_exported' | 'audit_retention_applied' | 'store_connect_started' | 'store_connected' | 'store_reauthorized' | 'store_connect_failed' | 'store_revoked' | 'token_refresh_failed' | 'store_authorization_checked' | 'store_renewal_warned' | 'store_data_deleted' | 'key_rotated' | 'membership_added' | 'membership_role_changed' | 'api_token_created' | 'api_token_revoked' | 'user_signed_in' | 'user_sign_in_failed' | 'user_signed_out' | 'user_created' | 'user_signed_out_everywhere' | 'user_disabled' | 'user_mfa_enabled' | 'user_mfa_verified' | 'user_mfa_failed' | 'user_mfa_reset' | 'user_recovery_code_used' | 'invitation_created' | 'invitation_accepted' | 'invitation_revoked' | 'store_member_removed' | 'beta_request_received' | 'beta_request_approved' | 'beta_request_rejected' | 'sync_requested' | 'report_requested';
 
 /**
  * AuditEventRead
@@ -1781,6 +1781,14 @@ export type StoreRead = {
      */
     authorized_at: string;
     /**
+     * Data Deleted At
+     */
+    data_deleted_at?: string | null;
+    /**
+     * Data Retained Until
+     */
+    data_retained_until?: string | null;
+    /**
      * Days Until Renewal
      */
     days_until_renewal?: number | null;
@@ -1809,6 +1817,14 @@ export type StoreRead = {
      */
     renewal_due?: boolean;
     /**
+     * Renewal Due At
+     */
+    renewal_due_at?: string | null;
+    /**
+     * Renewal Warning
+     */
+    renewal_warning?: number | null;
+    /**
      * Revoke Cause
      */
     revoke_cause: string | null;
@@ -1836,7 +1852,7 @@ export type StoreRead = {
 export type SyncRequest = {
     /**
      * Datasets
-     * default: inventory and orders
+     * default: inventory, orders, listings
      */
     datasets?: Array<string> | null;
     /**
@@ -1917,11 +1933,12 @@ export type UsagePlanInfo = {
     operation: string;
     /**
      * Rate Per Second
+     * Amazon's rate for this seller when learned (x-amzn-RateLimit-Limit), else the default plan
      */
     rate_per_second: number;
     /**
      * Requests Left
-     * unknown until the shared rate limiter reports bucket levels
+     * requests that could be sent now: the shared bucket refilled to now, floor(min(burst, tokens + elapsed * rate)), 0 while requests wait for tokens
      */
     requests_left?: number | null;
 };
@@ -2965,6 +2982,52 @@ export type StoresDisconnectStoreResponses = {
 };
 
 export type StoresDisconnectStoreResponse = StoresDisconnectStoreResponses[keyof StoresDisconnectStoreResponses];
+
+export type StoresDeleteStoreDataData = {
+    body?: never;
+    path: {
+        /**
+         * Store Id
+         */
+        store_id: string;
+    };
+    query?: never;
+    url: '/api/v1/stores/{store_id}/data';
+};
+
+export type StoresDeleteStoreDataErrors = {
+    /**
+     * not_authenticated
+     */
+    401: Problem;
+    /**
+     * store_role_forbidden, csrf_failed, token_read_only
+     */
+    403: Problem;
+    /**
+     * store_not_found
+     */
+    404: Problem;
+    /**
+     * store_connected
+     */
+    409: Problem;
+    /**
+     * validation_error
+     */
+    422: Problem;
+};
+
+export type StoresDeleteStoreDataError = StoresDeleteStoreDataErrors[keyof StoresDeleteStoreDataErrors];
+
+export type StoresDeleteStoreDataResponses = {
+    /**
+     * Successful Response
+     */
+    204: void;
+};
+
+export type StoresDeleteStoreDataResponse = StoresDeleteStoreDataResponses[keyof StoresDeleteStoreDataResponses];
 
 export type InventoryListInventoryData = {
     body?: never;

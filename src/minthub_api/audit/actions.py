@@ -1,8 +1,8 @@
 """The closed vocabularies of the audit trail: actions (`noun_verb`) and reasons.
 
-Features still being built use the action names reserved here (README "Audit trail: event
-catalogue" says which details each carries); add a name here rather than inventing one at the
-call site, and never put free text in `reason`.
+Every action here has a call site (tests/audit/test_vocabulary.py checks it): add the name here
+together with the code that records it, rather than inventing one at the call site or reserving
+one ahead of its feature, and never put free text in `reason`.
 """
 
 from enum import StrEnum
@@ -25,21 +25,16 @@ class AuditAction(StrEnum):
     store_renewal_warned = "store_renewal_warned"  # details.days_before, days_left, recipients
     store_data_deleted = "store_data_deleted"  # revoked store's synced data: details.cause, rows
     # Keys.
-    key_rotated = "key_rotated"  # reserved: KEK rotation (details.old_key_id, new_key_id)
+    key_rotated = "key_rotated"  # KEK rotation: per store old_key_id, new_key_id; a run summary
     # People and access.
     membership_added = "membership_added"  # details.user_id, role
-    membership_role_changed = "membership_role_changed"  # reserved: details.user_id, old, new
-    membership_removed = "membership_removed"  # reserved: details.user_id, role
-    api_token_created = "api_token_created"  # noqa: S105 - reserved: details.token_id (never the token)
-    api_token_revoked = "api_token_revoked"  # noqa: S105 - reserved: details.token_id
+    membership_role_changed = "membership_role_changed"  # details.user_id, old_role, new_role
+    api_token_created = "api_token_created"  # noqa: S105 - details.token_id (never the token)
+    api_token_revoked = "api_token_revoked"  # noqa: S105 - details.token_id
     user_signed_in = "user_signed_in"
     user_sign_in_failed = "user_sign_in_failed"
     user_signed_out = "user_signed_out"
     user_created = "user_created"
-    mfa_enabled = "mfa_enabled"  # reserved
-    mfa_disabled = "mfa_disabled"  # reserved
-    mfa_recovery_used = "mfa_recovery_used"  # reserved
-    beta_decision_recorded = "beta_decision_recorded"  # reserved: details.feature, decision
     user_signed_out_everywhere = "user_signed_out_everywhere"
     user_disabled = "user_disabled"
     user_mfa_enabled = "user_mfa_enabled"
@@ -51,7 +46,6 @@ class AuditAction(StrEnum):
     invitation_accepted = "invitation_accepted"
     invitation_revoked = "invitation_revoked"
     store_member_removed = "store_member_removed"
-    store_disconnected = "store_disconnected"
     beta_request_received = "beta_request_received"
     beta_request_approved = "beta_request_approved"
     beta_request_rejected = "beta_request_rejected"

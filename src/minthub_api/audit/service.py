@@ -1,9 +1,11 @@
 """Recording, reviewing and exporting audit events.
 
 `record()` adds the event to the caller's session, so it commits or rolls back together with
-the work it describes. It never flushes or commits on its own; the database assigns the event's
-place in its store's hash chain on insert (see `audit/chain.py`). Details are scrubbed with the
-log redaction rules before they are stored: no token, code, secret, password or e-mail address.
+the work it describes. It never flushes or commits on its own: the transaction's events are
+inserted in one statement when it commits (or on an explicit flush; see `audit/writer.py`), and
+the database assigns each its place in its store's hash chain on insert (see `audit/chain.py`).
+Details are scrubbed with the log redaction rules before they are stored: no token, code,
+secret, password or e-mail address.
 """
 
 from __future__ import annotations
@@ -22,9 +24,9 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from minthub_api.audit.actions import ActorType, AuditAction, AuditReason
-from minthub_api.audit.models import AuditEvent
 from minthub_api.audit.repository import AuditFilters, AuditRepository
 from minthub_api.audit.schemas import AuditEventRead, ExportFormat
+from minthub_api.audit.writer import AuditRecord, add_pending
 from minthub_api.auth.models import User
 from minthub_api.core.db import utcnow
 from minthub_api.core.errors import InvalidCursor, StoreNotFound
@@ -64,25 +66,26 @@ def record(
     amazon_request_id: str | None = None,
     status_code: int | None = None,
     details: dict[str, Any] | None = None,
-) -> AuditEvent:
-    """Add one event to the session (committed with the caller's transaction).
+) -> AuditRecord:
+    """Add one event to the session (inserted when the caller's transaction commits).
 
     `action` and `reason` are closed vocabularies (`audit/actions.py`); anything else raises
     ValueError, so free text cannot slip in.
     """
-    event = AuditEvent(
-        actor_type=ActorType(actor.type),
+    event = AuditRecord(
+        occurred_at=utcnow(),
+        actor_type=ActorType(actor.type).value,
         actor_id=actor.id,
         store_id=store_id,
-        action=AuditAction(action),
-        reason=AuditReason(reason),
+        action=AuditAction(action).value,
+        reason=AuditReason(reason).value,
         operation=operation,
         amazon_request_id=amazon_request_id,
         status_code=status_code,
         request_id=actor.request_id,
         details=redact_mapping(details or {}),
     )
-    session.add(event)
+    add_pending(session.sync_session, event)
     return event
 
 

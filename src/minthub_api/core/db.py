@@ -23,6 +23,7 @@ from sqlalchemy.ext.asyncio import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
+from minthub_api.audit.writer import AuditSession
 from minthub_api.core.errors import AppError
 from minthub_api.core.settings import Settings
 
@@ -63,7 +64,10 @@ def create_engine(url: str, settings: Settings | None = None) -> AsyncEngine:
 
 
 def create_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
-    return async_sessionmaker(engine, expire_on_commit=False, autoflush=False)
+    # AuditSession: an explicit flush also writes the pending audit events (audit/writer.py).
+    return async_sessionmaker(
+        engine, expire_on_commit=False, autoflush=False, sync_session_class=AuditSession
+    )
 
 
 async def get_session(request: Request) -> AsyncIterator[AsyncSession]:

@@ -184,26 +184,41 @@ async def accept(
             created = True
         if inv.kind == InvitationKind.beta and user.beta_access_at is None:
             user.beta_access_at = now
-        if inv.store_id is not None:
-            existing = await session.get(StoreMembership, (inv.store_id, user.id))
-            if existing is None:
-                session.add(
-                    StoreMembership(
-                        store_id=inv.store_id, user_id=user.id, role=inv.role or StoreRole.viewer
-                    )
-                )
-            elif inv.role == StoreRole.owner:
-                existing.role = StoreRole.owner
         inv.accepted_at = now
         inv.accepted_user_id = user.id
+        actor = audit.Actor.user(user.id, by.actor.request_id)
         audit.record(
             session,
-            audit.Actor.user(user.id, by.actor.request_id),
+            actor,
             AuditAction.invitation_accepted,
             reason=AuditReason.access_management,
             store_id=inv.store_id,
             details={"invitation_id": str(inv.id), "account_created": created},
         )
+        if inv.store_id is not None:
+            existing = await session.get(StoreMembership, (inv.store_id, user.id))
+            membership = {"user_id": str(user.id), "invitation_id": str(inv.id)}
+            if existing is None:
+                role = inv.role or StoreRole.viewer
+                session.add(StoreMembership(store_id=inv.store_id, user_id=user.id, role=role))
+                audit.record(
+                    session,
+                    actor,
+                    AuditAction.membership_added,
+                    reason=AuditReason.access_management,
+                    store_id=inv.store_id,
+                    details=membership | {"role": role},
+                )
+            elif inv.role == StoreRole.owner and existing.role != StoreRole.owner:
+                audit.record(
+                    session,
+                    actor,
+                    AuditAction.membership_role_changed,
+                    reason=AuditReason.access_management,
+                    store_id=inv.store_id,
+                    details=membership | {"old_role": existing.role, "new_role": StoreRole.owner},
+                )
+                existing.role = StoreRole.owner
     if inv.store_id is not None:
         await allow_store(session, inv.store_id)
     return InvitationAccepted(
