@@ -6,6 +6,94 @@
 export type ActorType = 'user' | 'system' | 'api_token';
 
 /**
+ * AmazonRecommendation
+ * Amazon's own suggestion for this SKU and marketplace, as its Restock Inventory report
+ * gave it (GET_RESTOCK_INVENTORY_RECOMMENDATIONS_REPORT), with the report it came from.
+ */
+export type AmazonRecommendation = {
+    /**
+     * Alert
+     * Alert: out_of_stock, reorder_now or none
+     */
+    alert: string | null;
+    /**
+     * Amazon Report Id
+     * Amazon's reportId
+     */
+    amazon_report_id: string | null;
+    /**
+     * Available
+     * Amazon's Available at report time
+     */
+    available: number | null;
+    /**
+     * Currency
+     */
+    currency: string | null;
+    /**
+     * Days Of Supply At Amazon
+     * Days of Supply at Amazon Fulfillment Network
+     */
+    days_of_supply_at_amazon: number | null;
+    /**
+     * Days Of Supply Total
+     * Total Days of Supply (including units from open shipments)
+     */
+    days_of_supply_total: number | null;
+    /**
+     * Generated At
+     * when the report was DONE (UTC)
+     */
+    generated_at: string | null;
+    /**
+     * Inbound
+     * Amazon's Inbound at report time
+     */
+    inbound: number | null;
+    /**
+     * Recommended Action
+     */
+    recommended_action: string | null;
+    /**
+     * Recommended Quantity
+     * Recommended replenishment qty
+     */
+    recommended_quantity: number;
+    /**
+     * Recommended Ship Date
+     * Recommended ship date
+     */
+    recommended_ship_date: string | null;
+    /**
+     * Report Id
+     * our ledger id: GET .../reports/{report_id} (and /rows, /document)
+     */
+    report_id: string | null;
+    /**
+     * Report Type
+     */
+    report_type?: string;
+    /**
+     * Sales Last 30 Days
+     * exact decimal, in `currency`
+     */
+    sales_last_30_days: string | null;
+    /**
+     * Synced At
+     * when this row was stored (UTC)
+     */
+    synced_at: string;
+    /**
+     * Total Units
+     */
+    total_units: number | null;
+    /**
+     * Units Sold Last 30 Days
+     */
+    units_sold_last_30_days: number | null;
+};
+
+/**
  * ApiTokenCreate
  */
 export type ApiTokenCreate = {
@@ -542,6 +630,11 @@ export type DecisionJournal = {
  * DecisionOutcome
  */
 export type DecisionOutcome = {
+    /**
+     * Amazon Recommended Quantity
+     * Amazon's Restock suggestion that day (null: none stored)
+     */
+    amazon_recommended_quantity?: number | null;
     /**
      * Available
      */
@@ -1165,6 +1258,11 @@ export type PlanInputs = {
      */
     overridden: boolean;
     /**
+     * Restock Synced At
+     * last success of the `restock` dataset (Amazon's recommendations)
+     */
+    restock_synced_at?: string | null;
+    /**
      * Review Period Days
      */
     review_period_days: number;
@@ -1256,10 +1354,9 @@ export type Region = 'na' | 'eu' | 'fe';
  */
 export type ReplenishmentItem = {
     /**
-     * Amazon Recommendation
-     * Amazon's Restock report suggestion, once Reports are synced
+     * Amazon's Restock Inventory suggestion beside ours; null where Amazon has none (no FBA stock there, or the `restock` dataset not synced yet)
      */
-    amazon_recommendation?: number | null;
+    amazon_recommendation?: AmazonRecommendation | null;
     /**
      * Asin
      */
