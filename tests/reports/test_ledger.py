@@ -59,6 +59,10 @@ class TestReportPath:
             ("succeeded", "report"),
             ("succeeded", "report"),
         ]
+        summary = (await user_client.get(f"/api/v1/stores/{store_id}/orders/summary")).json()
+        assert summary["source"] == (
+            "orders snapshot (GET_FLAT_FILE_ALL_ORDERS_DATA_BY_LAST_UPDATE_GENERAL report)"
+        )
         data = sim_data(simulator, spid)
         async with owner_db() as session:
             rows = (
@@ -104,7 +108,7 @@ class TestReportPath:
                     )
                 ).all()
             )
-            assert sources == {"inventory": "report", "orders": "report"}
+            assert {d: sources[d] for d in PATHS} == {"inventory": "report", "orders": "report"}
             # Buyer columns never reach a stored row.
             keys = await session.scalars(
                 select(func.jsonb_object_keys(ReportRow.data))

@@ -209,6 +209,11 @@ export type AttentionItem = {
      */
     marketplace_id: string;
     /**
+     * Previous Price
+     * the price at the listings sync before (exact decimal, `currency`)
+     */
+    previous_price?: string | null;
+    /**
      * Price
      */
     price?: string | null;
@@ -254,6 +259,11 @@ export type AttentionPage = {
  */
 export type AttentionReason = {
     /**
+     * Currency
+     * price_changed: both prices' currency
+     */
+    currency?: string | null;
+    /**
      * Detail
      */
     detail: string;
@@ -262,6 +272,16 @@ export type AttentionReason = {
      * restock, listing_issue, inactive, suppressed, price_changed, no_fulfillment_availability
      */
     kind: string;
+    /**
+     * Previous Price
+     * price_changed: the price at the listings sync before
+     */
+    previous_price?: string | null;
+    /**
+     * Price
+     * price_changed: the price now
+     */
+    price?: string | null;
     /**
      * Severity
      * high, medium or low
@@ -276,6 +296,13 @@ export type AttentionReason = {
      * Synced At
      */
     synced_at: string | null;
+    /**
+     * Synced At By Dataset
+     * each dataset behind the reason and its last successful sync (UTC): a restock reason has inventory and orders
+     */
+    synced_at_by_dataset?: {
+        [key: string]: string | null;
+    };
 };
 
 /**
@@ -1075,6 +1102,11 @@ export type MfaCode = {
  */
 export type OrderSalesSummary = {
     /**
+     * As Of
+     * the moment (UTC) the summary was computed: hours_late are to it
+     */
+    as_of?: string | null;
+    /**
      * Day Count
      */
     day_count: number;
@@ -1124,6 +1156,11 @@ export type OrderSalesSummary = {
      * Source
      */
     source?: string;
+    /**
+     * Source Dataset
+     * the dataset every figure comes from
+     */
+    source_dataset?: string;
     /**
      * Stale
      */
@@ -1237,6 +1274,11 @@ export type PageOrderSummary = {
  * PlanInputs
  */
 export type PlanInputs = {
+    /**
+     * As Of
+     * UTC moment the 7/30/90-day windows are counted back from
+     */
+    as_of?: string | null;
     /**
      * Case Pack
      */

@@ -40,6 +40,9 @@ class UnitsBasis(BaseModel):
 class PlanInputs(BaseModel):
     time_zone: str
     today: date
+    as_of: datetime | None = Field(
+        None, description="UTC moment the 7/30/90-day windows are counted back from"
+    )
     inventory_synced_at: datetime | None
     orders_synced_at: datetime | None
     restock_synced_at: datetime | None = Field(

@@ -136,6 +136,7 @@ async def compute_plans(
                 inputs=PlanInputs(
                     time_zone=tz_name,
                     today=today,
+                    as_of=now,
                     inventory_synced_at=inv_at,
                     orders_synced_at=ord_at,
                     restock_synced_at=rst_at,
