@@ -1991,7 +1991,7 @@ export type StoreRead = {
 export type SyncRequest = {
     /**
      * Datasets
-     * default: inventory, orders, listings
+     * default: inventory, orders, listings, restock
      */
     datasets?: Array<string> | null;
     /**
