@@ -6,6 +6,8 @@ Expected answers come from the simulator's deterministic generators (catalogue, 
 
 from __future__ import annotations
 
+import csv
+import io
 import math
 import uuid
 from collections import Counter
@@ -217,6 +219,17 @@ async def test_every_attention_reason_from_simulator_listings(
                 assert (Decimal(reason["previous_price"]), Decimal(reason["price"])) == (old, new)
                 assert reason["currency"] == item["currency"] and item["currency"]
                 assert Decimal(item["previous_price"]) == old
+    export = await user_client.get(f"{url}/listings/attention", params={"format": "csv"})
+    lines = list(csv.DictReader(io.StringIO(export.content.decode("utf-8-sig"))))
+    assert len(lines) == sum(len(i["reasons"]) for i in body["items"])
+    changed = [x for x in lines if x["kind"] == "price_changed"]
+    assert changed and all(
+        (Decimal(x["previous_price"]), Decimal(x["price"]))
+        == prices[(x["marketplace_id"], x["sku"])]
+        and x["currency"]
+        and x["synced_at"]
+        for x in changed
+    )
     listings = next(s for s in body["sync"] if s["dataset"] == "listings")
     assert listings["state"] == "succeeded" and listings["stale"] is False
 

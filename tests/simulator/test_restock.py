@@ -208,3 +208,32 @@ class TestRestockReport:
         await connected.client.put(f"/_sim/sellers/{SELLER}/fulfillment", json={"fba": True})
         again = await finished(connected, await create(connected, RESTOCK, US))
         assert again["processingStatus"] == "DONE"
+
+
+def test_exact_arithmetic_for_many_sellers() -> None:
+    """Days of supply and quantities are exact at multiples (7 units: 7 / (7/30) = 30 days),
+    for many sellers' data, not rounded through a decimal daily rate."""
+    from datetime import UTC
+
+    from minthub_api.simulator.restock import build_restock_rows
+    from minthub_api.simulator.state import SimState
+
+    config = SimulatorConfig(skus_per_seller=120, orders_per_seller=300)
+    state = SimState(config)
+    now = datetime.now(UTC).replace(hour=12, minute=0, second=0, microsecond=0)
+    names = {
+        "Total Days of Supply (including units from open shipments)",
+        "Recommended replenishment qty",
+    }
+    at = [AMAZON_HEADER.index(n) for n in sorted(names)]
+    for n in range(25):
+        seller = f"A{n:03d}EXACT"
+        for marketplace in (US, CA, MX):
+            rows = build_restock_rows(state, seller, marketplace, now)[1:]
+            want = expected(config, marketplace, now, seller)
+            for row, exp in zip(rows, want, strict=True):
+                got = [row[i] for i in at]
+                assert got == [
+                    str(exp["recommended_replenishment_qty"]),
+                    "" if exp["total_days_of_supply"] is None else str(exp["total_days_of_supply"]),
+                ], (seller, marketplace, exp["sku"])

@@ -26,7 +26,6 @@ deterministic so tests can recompute it; every quantity comes from the seller's 
 
 from __future__ import annotations
 
-import math
 from collections import defaultdict
 from datetime import datetime, timedelta
 from decimal import Decimal
@@ -148,15 +147,16 @@ def build_restock_rows(
         inbound = working + shipped + receiving
         at_amazon = available + transfer + processing
         units, sales = sold.get(sku.seller_sku, (0, Decimal(0)))
-        daily = Decimal(units) / 30
         days_amazon = days_total = ""
         recommended = 0
         alert = "out_of_stock" if available == 0 else ""
         ship = ""
-        if daily > 0:
-            total_days = math.floor((at_amazon + inbound) / daily)
-            days_amazon, days_total = str(math.floor(at_amazon / daily)), str(total_days)
-            target = math.ceil(daily * (LEAD_DAYS + COVER_DAYS))
+        if units > 0:
+            # Exact integer arithmetic (daily = units / 30): a rounded Decimal daily rate would
+            # put floor/ceil one off at exact multiples (e.g. 7 units: 7 / (7/30) = 30).
+            total_days = 30 * (at_amazon + inbound) // units
+            days_amazon, days_total = str(30 * at_amazon // units), str(total_days)
+            target = -(-units * (LEAD_DAYS + COVER_DAYS) // 30)  # ceil
             recommended = max(0, target - (at_amazon + inbound))
             if not alert and total_days < LEAD_DAYS:
                 alert = "reorder_now"
