@@ -149,7 +149,15 @@ async def compute_plans(
                 amazon_recommendation=amazon.get((row.sku, row.marketplace_id)),
             )
         )
-    items.sort(key=lambda i: (STATUS_ORDER[calc.Status(i.status)], -(i.units_per_day), i.sku))
+    # Marketplace last: one SKU sold in several marketplaces sorts the same way on every read.
+    items.sort(
+        key=lambda i: (
+            STATUS_ORDER[calc.Status(i.status)],
+            -(i.units_per_day),
+            i.sku,
+            i.marketplace_id,
+        )
+    )
     return items
 
 
