@@ -117,6 +117,8 @@ def make_settings(database_url: str, sim: RunningSimulator, **overrides: object)
         # Every in-process test client shares one address; its own test lowers this.
         "login_max_failures_per_address": 10_000,
         "beta_requests_per_address_per_hour": 10_000,
+        # The simulator runs 50x faster (time_scale): poll its reports 50x more often too.
+        "report_poll_seconds": 0.6,
     }
     values |= overrides
     return Settings(**values)  # type: ignore[arg-type]

@@ -8,6 +8,7 @@ from minthub_api.core.db import Base
 from minthub_api.invitations.models import Invitation
 from minthub_api.listings.models import ListingSnapshot
 from minthub_api.replenishment.models import (
+    AmazonRestockRecommendation,
     ReplenishmentDecision,
     ReplenishmentSettings,
     ReplenishmentSkuOverride,
@@ -29,6 +30,7 @@ from minthub_api.sync.models import (
 from minthub_api.tokens.models import ApiToken
 
 __all__ = [
+    "AmazonRestockRecommendation",
     "ApiToken",
     "AuditCheckpoint",
     "AuditEvent",

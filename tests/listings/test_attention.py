@@ -74,5 +74,8 @@ async def test_restock_and_listing_reasons(
     assert body["stale"] is True
     csv = await user_client.get(f"{url}/listings/attention", params={"format": "csv"})
     lines = csv.content.decode("utf-8-sig").strip().splitlines()
-    assert lines[0] == "sku,asin,marketplace_id,severity,kind,reason_severity,detail,source"
+    assert lines[0] == (
+        "sku,asin,marketplace_id,severity,kind,reason_severity,detail,source,"
+        "synced_at,price,previous_price,currency"
+    )
     assert len(lines) - 1 == sum(len(i["reasons"]) for i in body["items"])

@@ -6,6 +6,8 @@ Expected answers come from the simulator's deterministic generators (catalogue, 
 
 from __future__ import annotations
 
+import csv
+import io
 import math
 import uuid
 from collections import Counter
@@ -176,6 +178,7 @@ async def test_every_attention_reason_from_simulator_listings(
                 prices[(mp, sku.seller_sku)] = (before["price"], now["price"])
 
     body = (await user_client.get(f"{url}/listings/attention")).json()
+    synced = {s["dataset"]: s["last_success_at"] for s in body["sync"]}
     got = {
         (i["marketplace_id"], i["sku"]): Counter((x["kind"], x["severity"]) for x in i["reasons"])
         for i in body["items"]
@@ -205,6 +208,28 @@ async def test_every_attention_reason_from_simulator_listings(
         for reason in item["reasons"]:
             if reason["kind"] != "restock":
                 assert reason["source"] == "listings" and reason["synced_at"]
+                assert reason["synced_at_by_dataset"] == {"listings": reason["synced_at"]}
+            else:  # from inventory and orders: both sync times
+                assert reason["synced_at_by_dataset"] == {
+                    "inventory": synced["inventory"],
+                    "orders": synced["orders"],
+                }
+            if reason["kind"] == "price_changed":
+                old, new = prices[(item["marketplace_id"], item["sku"])]
+                assert (Decimal(reason["previous_price"]), Decimal(reason["price"])) == (old, new)
+                assert reason["currency"] == item["currency"] and item["currency"]
+                assert Decimal(item["previous_price"]) == old
+    export = await user_client.get(f"{url}/listings/attention", params={"format": "csv"})
+    lines = list(csv.DictReader(io.StringIO(export.content.decode("utf-8-sig"))))
+    assert len(lines) == sum(len(i["reasons"]) for i in body["items"])
+    changed = [x for x in lines if x["kind"] == "price_changed"]
+    assert changed and all(
+        (Decimal(x["previous_price"]), Decimal(x["price"]))
+        == prices[(x["marketplace_id"], x["sku"])]
+        and x["currency"]
+        and x["synced_at"]
+        for x in changed
+    )
     listings = next(s for s in body["sync"] if s["dataset"] == "listings")
     assert listings["state"] == "succeeded" and listings["stale"] is False
 

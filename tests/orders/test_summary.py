@@ -101,6 +101,15 @@ class TestOrderSummary:
         }
         assert {x["order_id"] for x in body["late_unshipped"]} == late
         assert body["stale"] is False and body["synced_at"]
+        # Every figure names its inputs: dataset, where it came from, when, and "now".
+        orders_state = next(s for s in body["sync"] if s["dataset"] == "orders")
+        assert body["synced_at"] == orders_state["last_success_at"]
+        assert body["source_dataset"] == "orders" and orders_state["source"] == "api_paging"
+        assert body["source"] == "orders snapshot (searchOrders)"
+        as_of = datetime.fromisoformat(body["as_of"])
+        for x in body["late_unshipped"]:
+            hours = (as_of - datetime.fromisoformat(x["latest_ship_date"])).total_seconds() / 3600
+            assert Decimal(x["hours_late"]) == Decimal(hours).quantize(Decimal(x["hours_late"]))
 
     async def test_explicit_range_and_csv(
         self, app: FastAPI, user_client: httpx.AsyncClient, sim_http: httpx.AsyncClient

@@ -65,6 +65,7 @@ class TestReplenishment:
         assert r.status_code == 200, r.text
         page = r.json()
         items = {(i["marketplace_id"], i["sku"]): i for i in page["items"]}
+        synced = {s["dataset"]: s["last_success_at"] for s in page["sync"]}
 
         sold: dict[tuple[str, str], dict[int, int]] = defaultdict(lambda: defaultdict(int))
         for o in data.orders:
@@ -120,6 +121,11 @@ class TestReplenishment:
                     status = "healthy"
                 assert got["status"] == status, (sku, got["why"])
                 assert got["why"]
+                # Its inputs: the moment the windows count back from and each dataset's sync.
+                assert datetime.fromisoformat(got["inputs"]["as_of"]) == fixed_now
+                assert got["inputs"]["inventory_synced_at"] == synced["inventory"]
+                assert got["inputs"]["orders_synced_at"] == synced["orders"]
+                assert got["inputs"]["restock_synced_at"] == synced["restock"]
                 seen_status.add(status)
                 checked += 1
                 statuses += 1

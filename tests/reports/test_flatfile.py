@@ -6,7 +6,7 @@ from the parser's header tables or number rules.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from pathlib import Path
 
@@ -17,6 +17,7 @@ from minthub_api.reports import (
     INVENTORY,
     LISTINGS,
     ORDERS,
+    RESTOCK,
     BadValueError,
     MissingColumnError,
     Money,
@@ -35,7 +36,12 @@ MARKETS = {
 }
 # The charset each fixture was written in, as the download's Content-Type would declare it.
 DECLARED = {"jp": "windows-31j", "de": "Cp1252", "fr": "Cp1252", "es": "Cp1252", "it": "Cp1252"}
-US_DECLARED = {"listings": "Cp1252", "inventory": "ISO-8859-1", "orders": "UTF-8"}
+US_DECLARED = {
+    "listings": "Cp1252",
+    "inventory": "ISO-8859-1",
+    "orders": "UTF-8",
+    "restock": "ISO-8859-1",
+}
 # Prices: the big one, the small one, (orders) the tax and the shipping of the first line.
 PRICES = {
     "USD": ("1234.50", "12.99", "2469.00", "197.52", "4.99"),
@@ -101,6 +107,36 @@ class TestFixtures:
                 "status": "Inactive",
             },
         ]
+
+    def test_restock(self, market: str) -> None:
+        marketplace_id, currency, language = MARKETS[market]
+        parsed = parse_report(
+            load("restock", market), report_type=RESTOCK, marketplace_id=marketplace_id
+        )
+        assert parsed.language == language
+        assert len(parsed.ignored_columns) == 1  # the column we don't know
+        first, second = parsed.rows
+        sales = Decimal("1234") if currency == "JPY" else Decimal("1234.50")
+        price = Decimal("1980") if currency == "JPY" else Decimal("24.99")
+        assert {k: first[k] for k in first if k not in ("country", "product_name")} == {
+            "fnsku": "X00MINT001",
+            "sku": "MINT-MUG-350",
+            "asin": "B0MINT0001",
+            "currency": currency,
+            "price": Money(price, currency),
+            "sales_last_30_days": Money(sales, currency),
+            "units_sold_last_30_days": 49,
+            "inbound": 12,
+            "available": 0,
+            "total_days_of_supply": 7,
+            "days_of_supply_at_amazon": 0,
+            "alert": "out_of_stock",
+            "recommended_replenishment_qty": 1227,
+            "recommended_ship_date": date(2026, 7, 4),  # 07/04 in the US, 04/07 in Europe
+        }
+        assert second["sku"] == 'TEA "Q"-01' and second["recommended_replenishment_qty"] == 0
+        assert second["recommended_ship_date"] is None and second["total_days_of_supply"] is None
+        assert second["alert"] == ""
 
     def test_inventory(self, market: str) -> None:
         marketplace_id, _, language = MARKETS[market]

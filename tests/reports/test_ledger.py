@@ -22,6 +22,7 @@ from tests.conftest import OwnerDb, RunningSimulator, connect_store
 from tests.support.sync import runtime, sim_data
 
 FAST = {"report_poll_seconds": 0.3, "sync_path": "report"}
+PATHS = ["inventory", "orders"]  # the datasets with a paging and a report path
 
 
 async def _store(user_client: httpx.AsyncClient, sim_http: httpx.AsyncClient) -> dict[str, Any]:
@@ -53,11 +54,15 @@ class TestReportPath:
         store = await _store(user_client, sim_http)
         spid, store_id = str(store["selling_partner_id"]), uuid.UUID(str(store["id"]))
         marketplaces = list(store["marketplace_ids"])
-        outcome = await run_sync(runtime(app, **FAST), store_id)
+        outcome = await run_sync(runtime(app, **FAST), store_id, datasets=PATHS)
         assert [(d.state, d.source) for d in outcome.datasets] == [
             ("succeeded", "report"),
             ("succeeded", "report"),
         ]
+        summary = (await user_client.get(f"/api/v1/stores/{store_id}/orders/summary")).json()
+        assert summary["source"] == (
+            "orders snapshot (GET_FLAT_FILE_ALL_ORDERS_DATA_BY_LAST_UPDATE_GENERAL report)"
+        )
         data = sim_data(simulator, spid)
         async with owner_db() as session:
             rows = (
@@ -103,7 +108,7 @@ class TestReportPath:
                     )
                 ).all()
             )
-            assert sources == {"inventory": "report", "orders": "report"}
+            assert {d: sources[d] for d in PATHS} == {"inventory": "report", "orders": "report"}
             # Buyer columns never reach a stored row.
             keys = await session.scalars(
                 select(func.jsonb_object_keys(ReportRow.data))
@@ -218,10 +223,10 @@ class TestReportPath:
         store = await _store(user_client, sim_http)
         store_id = uuid.UUID(str(store["id"]))
         rt = runtime(app, report_poll_seconds=0.3)  # sync_path=auto
-        first = await run_sync(rt, store_id)
+        first = await run_sync(rt, store_id, datasets=PATHS)
         assert [d.source for d in first.datasets] == ["api_paging", "api_paging"]
         assert all("first sync" in (d.path_why or "") for d in first.datasets)
-        second = await run_sync(rt, store_id)
+        second = await run_sync(rt, store_id, datasets=PATHS)
         # The test simulator's store has few SKUs and orders: ⌈SKUs/50⌉ pages per marketplace
         # and one orders page cost fewer requests than 2 + 3 per report.
         assert [d.source for d in second.datasets] == ["api_paging", "api_paging"]

@@ -78,6 +78,7 @@ class TestStoreHealth:
             "orders",
             "listings",
             "reports",
+            "restock",
         ]
         async with httpx.AsyncClient(
             transport=httpx.ASGITransport(app=app), base_url="http://testserver"

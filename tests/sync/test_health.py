@@ -72,7 +72,12 @@ async def test_requests_left_is_the_bucket_refilled_to_now_without_taking_a_toke
     before = await bucket_rows(owner_db, prefix)
     row = await grid_row(user_client, store["id"])
     plans = {p["operation"]: p for p in row["usage_plans"]}  # type: ignore[attr-defined]
-    assert set(plans) == {"getInventorySummaries", "searchOrders", "searchListingsItems"}
+    assert set(plans) == {
+        "getInventorySummaries",
+        "searchOrders",
+        "searchListingsItems",
+        "createReport",  # restock: Amazon's recommendations report
+    }
     assert plans["getInventorySummaries"]["requests_left"] == 2
     assert plans["searchOrders"]["requests_left"] == 3
     assert plans["searchListingsItems"]["requests_left"] == 1
@@ -96,6 +101,7 @@ async def test_a_store_without_requests_has_full_buckets(
         "getInventorySummaries": 2,
         "searchOrders": 20,
         "searchListingsItems": 5,
+        "createReport": 15,
     }
 
 

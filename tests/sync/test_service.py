@@ -118,8 +118,8 @@ class TestRunSync:
         outcome = await sync(app, store["id"])
         assert outcome.datasets[0].state == "stopped"  # LWA invalid_grant revoked it
         again = await sync(app, store["id"])
-        assert [d.state for d in again.datasets] == ["stopped", "stopped", "stopped"]
-        assert [d.dataset for d in again.datasets] == ["inventory", "orders", "listings"]
+        assert [d.state for d in again.datasets] == ["stopped"] * 4
+        assert [d.dataset for d in again.datasets] == ["inventory", "orders", "listings", "restock"]
         assert all(d.requests == 0 for d in again.datasets)
         assert (await user_client.get(f"/api/v1/stores/{store['id']}")).json()[
             "status"

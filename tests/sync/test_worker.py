@@ -53,6 +53,7 @@ def worker_env(worker_app: FastAPI, worker_db: str) -> dict[str, str]:
         "MINTHUB_SPAPI_ENDPOINT": settings.spapi_endpoint,
         "MINTHUB_TOKEN_KEK": settings.token_kek.get_secret_value(),
         "MINTHUB_LOG_FORMAT": "json",
+        "MINTHUB_REPORT_POLL_SECONDS": str(settings.report_poll_seconds),
     }
 
 
@@ -113,8 +114,9 @@ class TestWorker:
             assert page["stale"] is False and page["totals"]["skus"] == inv["rows_total"]
             grid = (await client.get("/api/v1/store-health")).json()
             mine = next(s for s in grid if s["store_id"] == store["id"])
-            orders = next(d for d in mine["datasets"] if d["dataset"] == "orders")
-            assert orders["last_success_at"] and orders["next_sync_at"]
+            # Inventory was just read, so the scheduler will sync it again (orders nobody read).
+            inventory = next(d for d in mine["datasets"] if d["dataset"] == "inventory")
+            assert inventory["last_success_at"] and inventory["next_sync_at"]
             assert {p["operation"] for p in mine["usage_plans"]} >= {"searchOrders"}
         assert all(p.poll() is None for p in workers)
 

@@ -6,6 +6,94 @@
 export type ActorType = 'user' | 'system' | 'api_token';
 
 /**
+ * AmazonRecommendation
+ * Amazon's own suggestion for this SKU and marketplace, as its Restock Inventory report
+ * gave it (GET_RESTOCK_INVENTORY_RECOMMENDATIONS_REPORT), with the report it came from.
+ */
+export type AmazonRecommendation = {
+    /**
+     * Alert
+     * Alert: out_of_stock, reorder_now or none
+     */
+    alert: string | null;
+    /**
+     * Amazon Report Id
+     * Amazon's reportId
+     */
+    amazon_report_id: string | null;
+    /**
+     * Available
+     * Amazon's Available at report time
+     */
+    available: number | null;
+    /**
+     * Currency
+     */
+    currency: string | null;
+    /**
+     * Days Of Supply At Amazon
+     * Days of Supply at Amazon Fulfillment Network
+     */
+    days_of_supply_at_amazon: number | null;
+    /**
+     * Days Of Supply Total
+     * Total Days of Supply (including units from open shipments)
+     */
+    days_of_supply_total: number | null;
+    /**
+     * Generated At
+     * when the report was DONE (UTC)
+     */
+    generated_at: string | null;
+    /**
+     * Inbound
+     * Amazon's Inbound at report time
+     */
+    inbound: number | null;
+    /**
+     * Recommended Action
+     */
+    recommended_action: string | null;
+    /**
+     * Recommended Quantity
+     * Recommended replenishment qty
+     */
+    recommended_quantity: number;
+    /**
+     * Recommended Ship Date
+     * Recommended ship date
+     */
+    recommended_ship_date: string | null;
+    /**
+     * Report Id
+     * our ledger id: GET .../reports/{report_id} (and /rows, /document)
+     */
+    report_id: string | null;
+    /**
+     * Report Type
+     */
+    report_type?: string;
+    /**
+     * Sales Last 30 Days
+     * exact decimal, in `currency`
+     */
+    sales_last_30_days: string | null;
+    /**
+     * Synced At
+     * when this row was stored (UTC)
+     */
+    synced_at: string;
+    /**
+     * Total Units
+     */
+    total_units: number | null;
+    /**
+     * Units Sold Last 30 Days
+     */
+    units_sold_last_30_days: number | null;
+};
+
+/**
  * ApiTokenCreate
  */
 export type ApiTokenCreate = {
@@ -121,6 +209,11 @@ export type AttentionItem = {
      */
     marketplace_id: string;
     /**
+     * Previous Price
+     * the price at the listings sync before (exact decimal, `currency`)
+     */
+    previous_price?: string | null;
+    /**
      * Price
      */
     price?: string | null;
@@ -166,6 +259,11 @@ export type AttentionPage = {
  */
 export type AttentionReason = {
     /**
+     * Currency
+     * price_changed: both prices' currency
+     */
+    currency?: string | null;
+    /**
      * Detail
      */
     detail: string;
@@ -174,6 +272,16 @@ export type AttentionReason = {
      * restock, listing_issue, inactive, suppressed, price_changed, no_fulfillment_availability
      */
     kind: string;
+    /**
+     * Previous Price
+     * price_changed: the price at the listings sync before
+     */
+    previous_price?: string | null;
+    /**
+     * Price
+     * price_changed: the price now
+     */
+    price?: string | null;
     /**
      * Severity
      * high, medium or low
@@ -188,6 +296,13 @@ export type AttentionReason = {
      * Synced At
      */
     synced_at: string | null;
+    /**
+     * Synced At By Dataset
+     * each dataset behind the reason and its last successful sync (UTC): a restock reason has inventory and orders
+     */
+    synced_at_by_dataset?: {
+        [key: string]: string | null;
+    };
 };
 
 /**
@@ -542,6 +657,11 @@ export type DecisionJournal = {
  * DecisionOutcome
  */
 export type DecisionOutcome = {
+    /**
+     * Amazon Recommended Quantity
+     * Amazon's Restock suggestion that day (null: none stored)
+     */
+    amazon_recommended_quantity?: number | null;
     /**
      * Available
      */
@@ -982,6 +1102,11 @@ export type MfaCode = {
  */
 export type OrderSalesSummary = {
     /**
+     * As Of
+     * the moment (UTC) the summary was computed: hours_late are to it
+     */
+    as_of?: string | null;
+    /**
      * Day Count
      */
     day_count: number;
@@ -1031,6 +1156,11 @@ export type OrderSalesSummary = {
      * Source
      */
     source?: string;
+    /**
+     * Source Dataset
+     * the dataset every figure comes from
+     */
+    source_dataset?: string;
     /**
      * Stale
      */
@@ -1145,6 +1275,11 @@ export type PageOrderSummary = {
  */
 export type PlanInputs = {
     /**
+     * As Of
+     * UTC moment the 7/30/90-day windows are counted back from
+     */
+    as_of?: string | null;
+    /**
      * Case Pack
      */
     case_pack: number;
@@ -1164,6 +1299,11 @@ export type PlanInputs = {
      * Overridden
      */
     overridden: boolean;
+    /**
+     * Restock Synced At
+     * last success of the `restock` dataset (Amazon's recommendations)
+     */
+    restock_synced_at?: string | null;
     /**
      * Review Period Days
      */
@@ -1256,10 +1396,9 @@ export type Region = 'na' | 'eu' | 'fe';
  */
 export type ReplenishmentItem = {
     /**
-     * Amazon Recommendation
-     * Amazon's Restock report suggestion, once Reports are synced
+     * Amazon's Restock Inventory suggestion beside ours; null where Amazon has none (no FBA stock there, or the `restock` dataset not synced yet)
      */
-    amazon_recommendation?: number | null;
+    amazon_recommendation?: AmazonRecommendation | null;
     /**
      * Asin
      */
@@ -1852,7 +1991,7 @@ export type StoreRead = {
 export type SyncRequest = {
     /**
      * Datasets
-     * default: inventory, orders, listings
+     * default: inventory, orders, listings, restock
      */
     datasets?: Array<string> | null;
     /**

@@ -111,6 +111,9 @@ class Settings(BaseSettings):
     orders_freshness_minutes: int = Field(default=30, ge=1)
     listings_freshness_minutes: int = Field(default=360, ge=1)
     reports_freshness_minutes: int = Field(default=1440, ge=1)
+    # Amazon's restock recommendations: a DONE GET_RESTOCK_INVENTORY_RECOMMENDATIONS_REPORT this
+    # recent is reused, and the `restock` dataset is stale after it (Amazon refreshes daily).
+    restock_freshness_minutes: int = Field(default=720, ge=1)
     sync_schedule_minutes: int = Field(default=60, ge=5)  # scheduled sync per used store
     sync_active_days: int = Field(default=14, ge=1)  # "used": somebody read it this recently
     sync_orders_initial_days: int = Field(default=90, ge=1, le=730)  # first/--full pull

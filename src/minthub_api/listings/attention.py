@@ -30,6 +30,10 @@ def restock_reasons(item: ReplenishmentItem) -> list[AttentionReason]:
             detail=item.why,
             source="inventory+orders",
             synced_at=item.inputs.inventory_synced_at,
+            synced_at_by_dataset={
+                "inventory": item.inputs.inventory_synced_at,
+                "orders": item.inputs.orders_synced_at,
+            },
         )
     ]
 
@@ -38,10 +42,16 @@ def listing_reasons(row: ListingSnapshot) -> list[AttentionReason]:
     out: list[AttentionReason] = []
     at: datetime | None = row.synced_at
 
-    def add(kind: str, severity: str, detail: str) -> None:
+    def add(kind: str, severity: str, detail: str, **values: object) -> None:
         out.append(
             AttentionReason(
-                kind=kind, severity=severity, detail=detail, source="listings", synced_at=at
+                kind=kind,
+                severity=severity,
+                detail=detail,
+                source="listings",
+                synced_at=at,
+                synced_at_by_dataset={"listings": at},
+                **values,
             )
         )
 
@@ -63,6 +73,9 @@ def listing_reasons(row: ListingSnapshot) -> list[AttentionReason]:
             "medium",
             f"Price changed from {row.previous_price} to {row.price} {row.currency or ''} "
             "since the previous sync.".replace("  ", " "),
+            price=row.price,
+            previous_price=row.previous_price,
+            currency=row.currency,
         )
     if not any(int(f.get("quantity") or 0) > 0 for f in row.fulfillment_availability or []):
         add(

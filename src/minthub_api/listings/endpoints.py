@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from datetime import datetime
+from decimal import Decimal
 from typing import Annotated
 
 from fastapi import APIRouter, Query
@@ -26,6 +28,11 @@ class _Row(BaseModel):
     reason_severity: str
     detail: str
     source: str
+    # Added: the reason's inputs (when its source was synced; price_changed: both prices).
+    synced_at: datetime | None = None
+    price: Decimal | None = None
+    previous_price: Decimal | None = None
+    currency: str | None = None
 
 
 @router.get(
@@ -63,6 +70,10 @@ async def list_listings_attention(
                 reason_severity=r.severity,
                 detail=r.detail,
                 source=r.source,
+                synced_at=r.synced_at,
+                price=r.price,
+                previous_price=r.previous_price,
+                currency=r.currency,
             )
             for i in page.items
             for r in i.reasons

@@ -17,6 +17,16 @@ class AttentionReason(BaseModel):
     detail: str
     source: str = Field(description="the dataset the reason comes from")
     synced_at: datetime | None
+    synced_at_by_dataset: dict[str, datetime | None] = Field(
+        default_factory=dict,
+        description="each dataset behind the reason and its last successful sync (UTC): a restock"
+        " reason has inventory and orders",
+    )
+    price: Decimal | None = Field(None, description="price_changed: the price now")
+    previous_price: Decimal | None = Field(
+        None, description="price_changed: the price at the listings sync before"
+    )
+    currency: str | None = Field(None, description="price_changed: both prices' currency")
 
 
 class AttentionItem(BaseModel):
@@ -28,6 +38,9 @@ class AttentionItem(BaseModel):
     reasons: list[AttentionReason]
     price: Decimal | None = None
     currency: str | None = None
+    previous_price: Decimal | None = Field(
+        None, description="the price at the listings sync before (exact decimal, `currency`)"
+    )
 
 
 class AttentionPage(BaseModel):

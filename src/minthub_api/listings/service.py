@@ -58,6 +58,7 @@ async def list_attention(
             item = entry(row.marketplace_id, row.sku, row.asin, row.product_name)
             item.reasons += found
             item.price, item.currency = row.price, row.currency
+            item.previous_price = row.previous_price
     for item in items.values():
         item.severity = attention.highest(item.reasons)
     ordered = sorted(

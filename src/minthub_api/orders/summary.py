@@ -52,6 +52,13 @@ STATUS_FIELD = {
 MAX_RANGE_DAYS = 366
 ALLOWED_DAYS = (7, 30, 90)
 
+# What the orders snapshot was last filled from (the dataset's `source`).
+SOURCES: dict[str | None, str] = {
+    None: "orders snapshot (searchOrders)",
+    "api_paging": "orders snapshot (searchOrders)",
+    "report": "orders snapshot (GET_FLAT_FILE_ALL_ORDERS_DATA_BY_LAST_UPDATE_GENERAL report)",
+}
+
 
 class InvalidRange(AppError):
     status_code = 422
@@ -250,6 +257,8 @@ async def order_summary(
         late_unshipped=sorted(late, key=lambda x: x.latest_ship_date),
         skus=sorted(skus.values(), key=lambda s: (-s.units, s.sku)),
         synced_at=orders_state.last_success_at if orders_state else None,
+        source=SOURCES.get(orders_state.source if orders_state else None, SOURCES[None]),
+        as_of=now,
         stale=freshness.stale,
         sync=freshness.sync,
     )

@@ -74,5 +74,9 @@ class OrderSalesSummary(BaseModel):
     skus: list[SkuSales]
     source: str = "orders snapshot (searchOrders)"
     synced_at: datetime | None
+    source_dataset: str = Field("orders", description="the dataset every figure comes from")
+    as_of: datetime | None = Field(
+        None, description="the moment (UTC) the summary was computed: hours_late are to it"
+    )
     stale: bool
     sync: list[DatasetStatus]

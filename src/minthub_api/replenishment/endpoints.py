@@ -34,6 +34,21 @@ class _CsvRow(BaseModel):
     model_config = {"extra": "allow"}
 
 
+def _amazon_columns(item: ReplenishmentItem) -> dict[str, object]:
+    rec = item.amazon_recommendation
+    if rec is None:
+        return {}
+    return {
+        "amazon_recommended_ship_date": rec.recommended_ship_date,
+        "amazon_alert": rec.alert,
+        "amazon_days_of_supply_total": rec.days_of_supply_total,
+        "amazon_days_of_supply_at_amazon": rec.days_of_supply_at_amazon,
+        "amazon_units_sold_last_30_days": rec.units_sold_last_30_days,
+        "amazon_report_id": rec.report_id,
+        "amazon_generated_at": rec.generated_at,
+    }
+
+
 @router.get(
     "/replenishment",
     response_model=ReplenishmentPage,
@@ -72,16 +87,33 @@ async def list_replenishment(
             "case_pack",
             "inventory_synced_at",
             "orders_synced_at",
+            "restock_synced_at",
+        ]
+        amazon = [
+            "amazon_recommended_ship_date",
+            "amazon_alert",
+            "amazon_days_of_supply_total",
+            "amazon_days_of_supply_at_amazon",
+            "amazon_units_sold_last_30_days",
+            "amazon_report_id",
+            "amazon_generated_at",
         ]
         rows = [
             _CsvRow(
-                **i.model_dump(exclude={"units_per_day_basis", "inputs"}),
+                **i.model_dump(exclude={"units_per_day_basis", "inputs", "amazon_recommendation"}),
+                # The column keeps its name: Amazon's recommended quantity (empty: none).
+                amazon_recommendation=(
+                    i.amazon_recommendation.recommended_quantity
+                    if i.amazon_recommendation
+                    else None
+                ),
                 **i.units_per_day_basis.model_dump(exclude={"formula"}),
                 **i.inputs.model_dump(include=set(extra)),
+                **_amazon_columns(i),
             )
             for i in page.items
         ]
-        return csv_response(rows, CSV_COLUMNS + extra, "replenishment.csv")
+        return csv_response(rows, CSV_COLUMNS + extra + amazon, "replenishment.csv")
     return page
 
 

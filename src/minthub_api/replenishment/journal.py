@@ -61,6 +61,12 @@ async def record_today(
                 "days_of_cover": str(i.days_of_cover) if i.days_of_cover is not None else None,
                 "reorder_point": str(i.reorder_point),
                 "target_stock": str(i.target_stock),
+                # Amazon's suggestion beside ours, with the report it came from.
+                "amazon_recommendation": (
+                    i.amazon_recommendation.model_dump(mode="json")
+                    if i.amazon_recommendation
+                    else None
+                ),
             },
         }
         for i in items
@@ -85,6 +91,9 @@ def _outcome(d: ReplenishmentDecision, later: list[ReplenishmentDecision]) -> De
         why=d.why,
         observed_days=len(window),
         inbound_sent=max(0, top - d.inbound),
+        amazon_recommended_quantity=(d.inputs.get("amazon_recommendation") or {}).get(
+            "recommended_quantity"
+        ),
         stockout_days=sum(1 for e in window if e.available == 0),
         overstock_days=sum(1 for e in window if e.status == calc.Status.overstocked),
     )

@@ -6,10 +6,11 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.dialects.postgresql import insert
 
 from minthub_api.replenishment.models import (
+    AmazonRestockRecommendation,
     ReplenishmentDecision,
     ReplenishmentSettings,
     ReplenishmentSkuOverride,
@@ -72,3 +73,42 @@ class ReplenishmentRepository(StoreScoped):
             ReplenishmentDecision.day,
         )
         return (await self.session.execute(stmt)).scalars().all()
+
+
+class RestockRepository(StoreScoped):
+    """Amazon's restock recommendations of one store (one row per SKU and marketplace)."""
+
+    async def replace_marketplace(
+        self, marketplace_id: str, rows: Sequence[dict[str, Any]]
+    ) -> None:
+        """The marketplace's rows become exactly `rows` (a report is Amazon's whole advice)."""
+        await self.delete_marketplace(marketplace_id)
+        values = [{**r, "store_id": self.store_id, "marketplace_id": marketplace_id} for r in rows]
+        for i in range(0, len(values), 500):
+            await self.session.execute(
+                insert(AmazonRestockRecommendation)
+                .values(values[i : i + 500])
+                .on_conflict_do_nothing()  # a SKU listed twice: the first row wins
+            )
+
+    async def delete_marketplace(self, marketplace_id: str) -> None:
+        await self.session.execute(
+            delete(AmazonRestockRecommendation).where(
+                AmazonRestockRecommendation.store_id == self.store_id,
+                AmazonRestockRecommendation.marketplace_id == marketplace_id,
+            )
+        )
+
+    async def all(self) -> Sequence[AmazonRestockRecommendation]:
+        stmt = select(AmazonRestockRecommendation).where(
+            AmazonRestockRecommendation.store_id == self.store_id
+        )
+        return (await self.session.execute(stmt)).scalars().all()
+
+    async def count(self) -> int:
+        stmt = (
+            select(func.count())
+            .select_from(AmazonRestockRecommendation)
+            .where(AmazonRestockRecommendation.store_id == self.store_id)
+        )
+        return int((await self.session.execute(stmt)).scalar_one())

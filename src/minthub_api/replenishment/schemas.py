@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import uuid
 from datetime import date, datetime
 from decimal import Decimal
 
@@ -39,13 +40,51 @@ class UnitsBasis(BaseModel):
 class PlanInputs(BaseModel):
     time_zone: str
     today: date
+    as_of: datetime | None = Field(
+        None, description="UTC moment the 7/30/90-day windows are counted back from"
+    )
     inventory_synced_at: datetime | None
     orders_synced_at: datetime | None
+    restock_synced_at: datetime | None = Field(
+        None, description="last success of the `restock` dataset (Amazon's recommendations)"
+    )
     lead_time_days: int
     safety_stock_days: int
     review_period_days: int
     case_pack: int
     overridden: bool
+
+
+class AmazonRecommendation(BaseModel):
+    """Amazon's own suggestion for this SKU and marketplace, as its Restock Inventory report
+    gave it (GET_RESTOCK_INVENTORY_RECOMMENDATIONS_REPORT), with the report it came from."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    recommended_quantity: int = Field(description="Recommended replenishment qty")
+    recommended_ship_date: date | None = Field(description="Recommended ship date")
+    alert: str | None = Field(description="Alert: out_of_stock, reorder_now or none")
+    recommended_action: str | None
+    days_of_supply_total: int | None = Field(
+        description="Total Days of Supply (including units from open shipments)"
+    )
+    days_of_supply_at_amazon: int | None = Field(
+        description="Days of Supply at Amazon Fulfillment Network"
+    )
+    units_sold_last_30_days: int | None
+    sales_last_30_days: Decimal | None = Field(description="exact decimal, in `currency`")
+    currency: str | None
+    available: int | None = Field(description="Amazon's Available at report time")
+    inbound: int | None = Field(description="Amazon's Inbound at report time")
+    total_units: int | None
+    report_type: str = "GET_RESTOCK_INVENTORY_RECOMMENDATIONS_REPORT"
+    report_id: uuid.UUID | None = Field(
+        validation_alias="report_request_id",
+        description="our ledger id: GET .../reports/{report_id} (and /rows, /document)",
+    )
+    amazon_report_id: str | None = Field(description="Amazon's reportId")
+    generated_at: datetime | None = Field(description="when the report was DONE (UTC)")
+    synced_at: datetime = Field(description="when this row was stored (UTC)")
 
 
 class ReplenishmentItem(BaseModel):
@@ -65,8 +104,10 @@ class ReplenishmentItem(BaseModel):
     suggested_quantity: int
     why: str
     inputs: PlanInputs
-    amazon_recommendation: int | None = Field(
-        None, description="Amazon's Restock report suggestion, once Reports are synced"
+    amazon_recommendation: AmazonRecommendation | None = Field(
+        None,
+        description="Amazon's Restock Inventory suggestion beside ours; null where Amazon has "
+        "none (no FBA stock there, or the `restock` dataset not synced yet)",
     )
 
 
@@ -89,6 +130,9 @@ class DecisionOutcome(BaseModel):
     why: str
     observed_days: int = Field(description="later journal days within lead + review period")
     inbound_sent: int = Field(description="rise in inbound units within that horizon")
+    amazon_recommended_quantity: int | None = Field(
+        None, description="Amazon's Restock suggestion that day (null: none stored)"
+    )
     stockout_days: int
     overstock_days: int
 

@@ -15,8 +15,9 @@ from minthub_api.core.errors import Forbidden
 from minthub_api.core.settings import Settings
 from minthub_api.orders.summary import CANCELLED, time_zone_of
 from minthub_api.replenishment import calc
-from minthub_api.replenishment.repository import ReplenishmentRepository
+from minthub_api.replenishment.repository import ReplenishmentRepository, RestockRepository
 from minthub_api.replenishment.schemas import (
+    AmazonRecommendation,
     PlanInputs,
     ReplenishmentItem,
     ReplenishmentPage,
@@ -86,6 +87,11 @@ async def compute_plans(
     states = {s.dataset: s for s in await SyncStateRepository(session, store_id).list()}
     inv_at = states[Dataset.inventory].last_success_at if Dataset.inventory in states else None
     ord_at = states[Dataset.orders].last_success_at if Dataset.orders in states else None
+    rst_at = states[Dataset.restock].last_success_at if Dataset.restock in states else None
+    amazon = {
+        (r.sku, r.marketplace_id): AmazonRecommendation.model_validate(r)
+        for r in await RestockRepository(session, store_id).all()
+    }
     items = []
     for row in inventory:
         tz_name = time_zone_of(row.marketplace_id)
@@ -130,17 +136,28 @@ async def compute_plans(
                 inputs=PlanInputs(
                     time_zone=tz_name,
                     today=today,
+                    as_of=now,
                     inventory_synced_at=inv_at,
                     orders_synced_at=ord_at,
+                    restock_synced_at=rst_at,
                     lead_time_days=policy.lead_time_days,
                     safety_stock_days=policy.safety_stock_days,
                     review_period_days=policy.review_period_days,
                     case_pack=policy.case_pack,
                     overridden=o is not None,
                 ),
+                amazon_recommendation=amazon.get((row.sku, row.marketplace_id)),
             )
         )
-    items.sort(key=lambda i: (STATUS_ORDER[calc.Status(i.status)], -(i.units_per_day), i.sku))
+    # Marketplace last: one SKU sold in several marketplaces sorts the same way on every read.
+    items.sort(
+        key=lambda i: (
+            STATUS_ORDER[calc.Status(i.status)],
+            -(i.units_per_day),
+            i.sku,
+            i.marketplace_id,
+        )
+    )
     return items
 
 
@@ -159,7 +176,7 @@ async def list_replenishment(
     freshness = await read_datasets(
         session,
         ctx.store,
-        [Dataset.inventory, Dataset.orders],
+        [Dataset.inventory, Dataset.orders, Dataset.restock],
         settings=settings,
         queue=queue,
         now=now,

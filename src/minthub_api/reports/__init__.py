@@ -12,13 +12,14 @@ from minthub_api.reports.flatfile import (
     Row,
     parse_report,
 )
-from minthub_api.reports.headers import INVENTORY, LISTINGS, ORDERS
+from minthub_api.reports.headers import INVENTORY, LISTINGS, ORDERS, RESTOCK
 from minthub_api.reports.values import Money
 
 __all__ = [
     "INVENTORY",
     "LISTINGS",
     "ORDERS",
+    "RESTOCK",
     "BadValueError",
     "FlatFileError",
     "MissingColumnError",

@@ -17,7 +17,7 @@ import unicodedata
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Literal
 
@@ -29,19 +29,21 @@ from minthub_api.reports.headers import (
     ORDERS_PII_HEADERS,
     PII,
     PII_PREFIXES,
+    RESTOCK,
 )
 from minthub_api.reports.values import (
     Conventions,
     Money,
     conventions_for,
     parse_bool,
+    parse_date,
     parse_datetime,
     parse_decimal,
     parse_int,
 )
 
-Kind = Literal["text", "int", "decimal", "money", "datetime", "bool"]
-Value = str | int | Decimal | Money | datetime | bool | None
+Kind = Literal["text", "int", "decimal", "money", "datetime", "date", "bool"]
+Value = str | int | Decimal | Money | datetime | date | bool | None
 Row = dict[str, Value]
 
 
@@ -105,12 +107,40 @@ SPECS: dict[str, dict[str, Column]] = {
         "is_business_order": Column("bool"),
         **{c: _MONEY for c in HEADERS[ORDERS]["en"] if c.endswith(("_price", "_tax", "_discount"))},
     },
+    RESTOCK: {
+        **{c: Column() for c in HEADERS[RESTOCK]["en"]},
+        **{
+            c: _INT
+            for c in (
+                "units_sold_last_30_days",
+                "total_units",
+                "inbound",
+                "available",
+                "fc_transfer",
+                "fc_processing",
+                "customer_order",
+                "unfulfillable",
+                "working",
+                "shipped",
+                "receiving",
+                "total_days_of_supply",
+                "days_of_supply_at_amazon",
+                "recommended_replenishment_qty",
+            )
+        },
+        "sku": Column(required=True),
+        "recommended_replenishment_qty": Column("int", required=True),
+        "price": _MONEY,
+        "sales_last_30_days": _MONEY,
+        "recommended_ship_date": Column("date"),
+    },
 }
 # English spellings seen besides the canonical ones.
 _ALIASES: dict[str, dict[str, str]] = {
     INVENTORY: {"afn-researching-qty": "afn_researching_quantity"},
     LISTINGS: {"fulfilment-channel": "fulfillment_channel", "ASIN1": "asin"},
     ORDERS: {},
+    RESTOCK: {"Recommended Replenishment Qty": "recommended_replenishment_qty"},
 }
 
 
@@ -231,6 +261,7 @@ class RowReader:
             "int": lambda t: parse_int(t, conv),
             "decimal": lambda t: parse_decimal(t, conv),
             "datetime": lambda t: parse_datetime(t, conv),
+            "date": lambda t: parse_date(t, conv),
             "bool": parse_bool,
         }
         if kind != "money":
@@ -238,7 +269,8 @@ class RowReader:
         amount = parse_decimal(text, conv)
         if amount is None:
             return None
-        # Orders carry the currency per row; listings and inventory are in the marketplace's.
+        # Orders and restock carry the currency per row; listings and inventory are in the
+        # marketplace's.
         at = self.header.positions.get("currency")
         currency = fields[at].strip().upper() if at is not None and at < len(fields) else ""
         return Money(amount, currency or conv.currency)

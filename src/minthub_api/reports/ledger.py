@@ -24,7 +24,7 @@ import asyncio
 import gzip
 import uuid
 from collections.abc import Awaitable, Callable, Sequence
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -45,13 +45,13 @@ from minthub_api.core.errors import AppError
 from minthub_api.core.settings import Settings
 from minthub_api.reports.charset import decode_report
 from minthub_api.reports.flatfile import FlatFileError, Value, parse_report
-from minthub_api.reports.headers import INVENTORY, LISTINGS, ORDERS
+from minthub_api.reports.headers import INVENTORY, LISTINGS, ORDERS, RESTOCK
 from minthub_api.reports.models import FAILED, PENDING, LedgerStatus, ReportRequest, ReportRow
 from minthub_api.reports.values import Money
 
 log = structlog.get_logger("minthub.reports")
 
-SUPPORTED_TYPES: tuple[str, ...] = (INVENTORY, ORDERS, LISTINGS)
+SUPPORTED_TYPES: tuple[str, ...] = (INVENTORY, ORDERS, LISTINGS, RESTOCK)
 ROW_BATCH = 1000
 
 
@@ -90,7 +90,7 @@ def to_json(value: Value) -> Any:
         return {"amount": format(value.amount, "f"), "currency": value.currency}
     if isinstance(value, Decimal):
         return format(value, "f")
-    if isinstance(value, datetime):
+    if isinstance(value, date):  # datetime included
         return value.isoformat()
     return value
 
@@ -134,7 +134,11 @@ class ReportLedger:
         rows: Sequence[ReportRequest] = (await self.session.execute(stmt)).scalars().all()
         return rows
 
-    async def last_failure(self, report_type: str, since: datetime) -> ReportRequest | None:
+    async def last_failure(
+        self, report_type: str, since: datetime, marketplace_ids: Sequence[str] | None = None
+    ) -> ReportRequest | None:
+        """The newest FATAL/CANCELLED report of this type since `since` (of exactly these
+        marketplaces when given)."""
         stmt = (
             self._select(report_type)
             .where(
@@ -142,10 +146,12 @@ class ReportLedger:
                 ReportRequest.done_at >= since,
             )
             .order_by(ReportRequest.done_at.desc())
-            .limit(1)
         )
-        found: ReportRequest | None = (await self.session.execute(stmt)).scalar_one_or_none()
-        return found
+        for row in (await self.session.execute(stmt)).scalars():
+            if marketplace_ids is None or _same_markets(row.marketplace_ids, marketplace_ids):
+                found: ReportRequest = row
+                return found
+        return None
 
     async def average_polls(self, report_type: str, default: float = 3.0) -> float:
         """getReport calls per DONE report of this type (last 10), for the cost estimate."""
@@ -218,22 +224,27 @@ async def open_request(
     settings: Settings,
     now: datetime,
     purpose: str = "manual",
+    reuse_minutes: int | None = None,
 ) -> tuple[ReportRequest, bool]:
     """A ledger row for this report: a reusable DONE one, a pending one of the same window, or a
     new REQUESTED one (no request sent yet). Returns (row, reused).
 
+    `reuse_minutes` replaces MINTHUB_REPORT_REUSE_MINUTES (the restock sync reuses a DONE report
+    for its own freshness window). Restock reports are per marketplace, so their cool-down is
+    too: an MFN-only marketplace's CANCELLED report does not rest the others.
     Raises `UnsupportedReportType`, `ReportCoolingDown`."""
     if report_type not in SUPPORTED_TYPES:
         raise UnsupportedReportType(f"Supported report types: {', '.join(SUPPORTED_TYPES)}")
     ledger = ReportLedger(session, store_id)
-    horizon = now - timedelta(minutes=max(settings.report_reuse_minutes, 0))
+    reuse = settings.report_reuse_minutes if reuse_minutes is None else reuse_minutes
+    horizon = now - timedelta(minutes=max(reuse, 0))
     for row in await ledger.recent(report_type, min(horizon, now - timedelta(days=1))):
         if not _same_markets(row.marketplace_ids, marketplace_ids):
             continue
         if (
             row.processing_status == LedgerStatus.DONE
             and row.requested_at >= horizon
-            and settings.report_reuse_minutes > 0
+            and reuse > 0
             and _covers(row, data_start, data_end)
         ):
             return row, True
@@ -244,7 +255,8 @@ async def open_request(
         ):
             return row, True
     cooldown = timedelta(minutes=settings.report_cooldown_minutes)
-    failed = await ledger.last_failure(report_type, now - cooldown) if cooldown else None
+    scope = marketplace_ids if report_type == RESTOCK else None
+    failed = await ledger.last_failure(report_type, now - cooldown, scope) if cooldown else None
     if failed is not None and failed.done_at is not None:
         until = failed.done_at + cooldown
         raise ReportCoolingDown(

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta, timezone, tzinfo
+from datetime import UTC, date, datetime, timedelta, timezone, tzinfo
 from decimal import Decimal, InvalidOperation
 from typing import Literal
 from zoneinfo import ZoneInfo
@@ -190,6 +190,14 @@ def parse_datetime(text: str, conv: Conventions) -> datetime | None:
     except ValueError:
         raise ValueError(f"not a date: {text!r}") from None
     return value.astimezone(UTC)
+
+
+def parse_date(text: str, conv: Conventions) -> date | None:
+    """A calendar date (`07/04/2026`, `04.07.2026`, `2026/07/04`, ISO) → date; "" → None.
+
+    Read in the document's date order; a value with a time is taken in the marketplace's zone."""
+    value = parse_datetime(text, conv)
+    return None if value is None else value.astimezone(conv.time_zone).date()
 
 
 _YES = {"yes", "y", "true", "はい", "ja", "oui", "sí", "si", "sì"}

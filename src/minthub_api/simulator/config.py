@@ -34,6 +34,9 @@ class SimulatorConfig:
     # then have localized headers, number/date formats and the marketplace charset unless the
     # request asks for preferredReportDocumentLocale. Unlisted sellers use en_US.
     seller_languages: list[str] = field(default_factory=list)
+    # Sellers not enrolled in FBA (env: comma-separated ids): no FBA inventory; their FBA
+    # reports (inventory, restock) end CANCELLED. Hook: /_sim/sellers/{spid}/fulfillment.
+    mfn_only_sellers: list[str] = field(default_factory=list)
     # JSON file keeping issued refresh grants (token hashes) across restarts; "" = memory only.
     state_file: str = ""
 

@@ -7,6 +7,9 @@
   Seller Central language (en_*, ja_JP, de_DE, fr_FR, es_ES, it_IT): reports it requests from
   then on have localized headers and formats unless they ask for
   ``reportOptions.preferredReportDocumentLocale``.
+- ``PUT /_sim/sellers/{spid}/fulfillment`` — JSON ``{"fba": false}`` makes the seller MFN-only
+  (no FBA inventory; its FBA reports, restock recommendations included, end ``CANCELLED``);
+  ``{"fba": true}`` enrols it again. Answers ``{"selling_partner_id", "fba"}``.
 - ``POST /_sim/sellers/{spid}/reprice`` — bump the seller's listing price revision: the listings
   with ``index % 10 == 3`` change price (``listings_data.listing_price``). Answers
   ``{"selling_partner_id", "revision"}``.
@@ -85,6 +88,22 @@ async def set_seller_language(
     except ValueError as exc:
         raise HTTPException(400, str(exc)) from None
     return {"selling_partner_id": selling_partner_id, "language": spec.language}
+
+
+class FulfillmentSpec(BaseModel):
+    fba: bool
+
+
+@router.put("/sellers/{selling_partner_id}/fulfillment")
+async def set_seller_fulfillment(
+    request: Request, selling_partner_id: str, spec: FulfillmentSpec
+) -> dict[str, Any]:
+    mfn_only = sim_state(request).mfn_only
+    if spec.fba:
+        mfn_only.discard(selling_partner_id)
+    else:
+        mfn_only.add(selling_partner_id)
+    return {"selling_partner_id": selling_partner_id, "fba": spec.fba}
 
 
 @router.get("/issued-secrets")

@@ -23,6 +23,7 @@ from zoneinfo import ZoneInfo
 from minthub_api.reports.headers import HEADERS, LANGUAGES, header_for
 
 from .catalogue import MARKETPLACES_BY_ID, iso
+from .restock import DATE_COLUMN, DECIMAL_COLUMNS, RESTOCK, build_restock_rows, ship_date_text
 
 if TYPE_CHECKING:
     from .state import SimState
@@ -30,7 +31,7 @@ if TYPE_CHECKING:
 LISTINGS = "GET_MERCHANT_LISTINGS_ALL_DATA"
 INVENTORY = "GET_FBA_MYI_UNSUPPRESSED_INVENTORY_DATA"
 ORDERS = "GET_FLAT_FILE_ALL_ORDERS_DATA_BY_LAST_UPDATE_GENERAL"
-SUPPORTED = (LISTINGS, INVENTORY, ORDERS)
+SUPPORTED = (LISTINGS, INVENTORY, ORDERS, RESTOCK)
 # Buyer PII: the simulated app has no restricted role (SPAPI-NOTES §5.6).
 RESTRICTED = (
     "GET_FLAT_FILE_ACTIONABLE_ORDER_DATA_SHIPPING",
@@ -101,7 +102,9 @@ def charset_for(report_type: str, marketplace_id: str, locale: str = "en_US") ->
         return "windows-31j"
     if language != "en":
         return "Cp1252"
-    return {LISTINGS: "Cp1252", INVENTORY: "ISO-8859-1"}.get(report_type, "UTF-8")
+    return {LISTINGS: "Cp1252", INVENTORY: "ISO-8859-1", RESTOCK: "ISO-8859-1"}.get(
+        report_type, "UTF-8"
+    )
 
 
 def _number(value: str, language: str) -> str:
@@ -129,18 +132,25 @@ def _date(value: datetime, language: str, country: str) -> str:
 def localize(
     rows: list[list[str]], report_type: str, locale: str, marketplace_id: str
 ) -> list[list[str]]:
-    """English rows → the headers, numbers and dates of `locale` (unchanged for English)."""
+    """English rows → the headers, numbers and dates of `locale` (unchanged for English, but
+    for the restock ship date, which is ISO until written in the marketplace's date order)."""
     language = locale.partition("_")[0]
+    country = MARKETPLACES_BY_ID[marketplace_id].country_code
+    header = rows[0]
+    if report_type == RESTOCK:
+        at = header.index(DATE_COLUMN)
+        rows = [header] + [
+            [*r[:at], ship_date_text(r[at], language, country) if r[at] else "", *r[at + 1 :]]
+            for r in rows[1:]
+        ]
     if language == "en":
         return rows
     english = {h: c for c, h in HEADERS[report_type]["en"].items()}
-    header = rows[0]
-    country = MARKETPLACES_BY_ID[marketplace_id].country_code
     out = [[header_for(report_type, language, english[h]) for h in header]]
     for row in rows[1:]:
         cells = []
         for name, cell in zip(header, row, strict=True):
-            if cell and name in _DECIMALS:
+            if cell and (name in _DECIMALS or (report_type == RESTOCK and name in DECIMAL_COLUMNS)):
                 cell = _number(cell, language)
             elif cell and name == "open-date":
                 cell = _date(OPEN_DATE, language, country)
@@ -156,6 +166,8 @@ def build_rows(state: SimState, report: SimReport) -> list[list[str]]:
     seller, marketplace_id = report.selling_partner_id, report.marketplace_ids[0]
     currency = MARKETPLACES_BY_ID[marketplace_id].currency
     now = state.now_dt()
+    if report.report_type == RESTOCK:
+        return build_restock_rows(state, seller, marketplace_id, now)
     if report.report_type == LISTINGS:
         rows = [
             [

@@ -108,6 +108,9 @@ class SimState:
         self.reports: dict[str, SimReport] = {}
         self.documents: dict[str, SimDocument] = {}
         self.languages: dict[str, str] = {}  # Seller Central language by seller
+        # Sellers who fulfil everything themselves (no FBA): no FBA inventory, so FBA reports
+        # (inventory, restock) have no data and end CANCELLED.
+        self.mfn_only: set[str] = set(config.mfn_only_sellers)
         # Listing price revision by seller (test hook `reprice`): listings_data.listing_price.
         self.price_revisions: dict[str, int] = defaultdict(int)
         for entry in config.seller_languages:
@@ -129,6 +132,8 @@ class SimState:
         return self._catalogues[selling_partner_id]
 
     def inventory(self, selling_partner_id: str, marketplace_id: str) -> list[dict[str, Any]]:
+        if selling_partner_id in self.mfn_only:
+            return []  # not enrolled in FBA: no Amazon-held stock anywhere
         key = (selling_partner_id, marketplace_id)
         if key not in self._inventories:
             self._inventories[key] = build_inventory(

@@ -37,6 +37,7 @@ from minthub_api.core.rls import store_work_session, system_context
 from minthub_api.listings.models import ListingSnapshot
 from minthub_api.mail.sender import Mail, build_mail_sender
 from minthub_api.replenishment.models import (
+    AmazonRestockRecommendation,
     ReplenishmentDecision,
     ReplenishmentSettings,
     ReplenishmentSkuOverride,
@@ -74,6 +75,7 @@ STORE_DATA = (
     OrderSnapshot,
     InventorySnapshot,
     ListingSnapshot,
+    AmazonRestockRecommendation,
     ReplenishmentDecision,
     ReplenishmentSkuOverride,
     ReplenishmentSettings,

@@ -32,9 +32,15 @@ class Dataset(StrEnum):
     orders = "orders"
     listings = "listings"
     reports = "reports"
+    restock = "restock"  # Amazon's GET_RESTOCK_INVENTORY_RECOMMENDATIONS_REPORT, per marketplace
 
 
-SYNCABLE: tuple[Dataset, ...] = (Dataset.inventory, Dataset.orders, Dataset.listings)
+SYNCABLE: tuple[Dataset, ...] = (
+    Dataset.inventory,
+    Dataset.orders,
+    Dataset.listings,
+    Dataset.restock,
+)
 
 
 class SyncState(StrEnum):

@@ -37,7 +37,9 @@ class SyncStatus(BaseModel):
 
 
 class SyncRequest(BaseModel):
-    datasets: list[str] | None = Field(None, description="default: inventory, orders, listings")
+    datasets: list[str] | None = Field(
+        None, description="default: inventory, orders, listings, restock"
+    )
     full: bool = Field(False, description="ignore high-water marks and re-pull everything")
 
 

@@ -10,7 +10,9 @@ Paths and their request cost (README "Sync"):
 - inventory: `getInventorySummaries` per marketplace; with `startDateTime` (changes only) when the
   last full pull of that store was under 24 h ago and needed more than one page per marketplace,
   otherwise a full pull, which also drops SKUs Amazon no longer lists;
-- listings: `searchListingsItems` per marketplace, a full pull every time (`listings/sync.py`).
+- listings: `searchListingsItems` per marketplace, a full pull every time (`listings/sync.py`);
+- restock: Amazon's GET_RESTOCK_INVENTORY_RECOMMENDATIONS_REPORT per marketplace through the
+  report ledger (`replenishment/restock.py`).
 """
 
 from __future__ import annotations
@@ -164,6 +166,7 @@ async def _sync_dataset(
     progress: ProgressHook | None,
 ) -> DatasetOutcome:
     result = DatasetOutcome(dataset=dataset, state=SyncState.running)
+    partial_error: str | None = None  # a part that failed while the rest succeeded (restock)
     async with store_work_session(rt.sessionmaker, store_id, SYNC_PURPOSE) as session:
         store = await session.get(Store, store_id)
         if store is None:
@@ -223,6 +226,23 @@ async def _sync_dataset(
 
                     result.incremental = await sync_listings(session, api, store, now, page_done)
                     state.high_water_mark = state.last_full_at = now
+                elif dataset == Dataset.restock:
+                    from minthub_api.replenishment.restock import sync_restock
+
+                    async def restock_done(rows: int) -> None:
+                        await _page_done(session, state, rows, progress)
+
+                    partial_error = await sync_restock(
+                        session,
+                        api,
+                        store,
+                        settings=rt.settings,
+                        clock=rt.clock,
+                        now=now,
+                        page_done=restock_done,
+                    )
+                    source = SyncSource.report
+                    state.high_water_mark = state.last_full_at = now
                 else:
                     raise NotImplementedError(f"{dataset} needs the Reports operations")
         except Exception as exc:
@@ -247,6 +267,10 @@ async def _sync_dataset(
             minutes=schedule_minutes(rt.settings, dataset)
         )
         state.last_error = None
+        if partial_error is not None:
+            # Kept where the health grid shows it; the rows it would have replaced are kept.
+            state.last_error, state.last_error_at = partial_error, state.finished_at
+            result.error = partial_error
         state.rows_total = await _count_rows(session, store_id, dataset)
         await session.commit()
         log.info(
@@ -268,6 +292,10 @@ async def _count_rows(session: AsyncSession, store_id: uuid.UUID, dataset: Datas
         return await InventoryRepository(session, store_id).count()
     if dataset == Dataset.listings:
         return await ListingRepository(session, store_id).count()
+    if dataset == Dataset.restock:
+        from minthub_api.replenishment.repository import RestockRepository
+
+        return await RestockRepository(session, store_id).count()
     return await OrderRepository(session, store_id).count()
 
 

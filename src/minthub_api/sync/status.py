@@ -40,6 +40,7 @@ OPERATIONS = {
     Dataset.inventory: "getInventorySummaries",
     Dataset.orders: "searchOrders",
     Dataset.listings: "searchListingsItems",
+    Dataset.restock: "createReport",
 }
 
 
@@ -224,7 +225,7 @@ async def request_sync(
     if unknown:
         raise UnknownDataset(
             f"Can sync: {', '.join(SYNCABLE)}; not {', '.join(unknown)}"
-            " (reports need the Reports operations)"
+            " (report requests go to POST .../reports)"
         )
     if ctx.store.status != StoreStatus.connected:
         raise StoreRevoked()
