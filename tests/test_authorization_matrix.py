@@ -107,8 +107,10 @@ ROUTES: dict[tuple[str, str], Route] = {
     ),
     ("DELETE", STORE + "/invitations/{invitation_id}"): Route(STORE_WRITE, owner={404}),
     ("DELETE", STORE + "/members/{user_id}"): Route(STORE_WRITE, owner={404}),
-    # Last on purpose: the owner's call disconnects the store.
+    # Last on purpose: the owner's call disconnects the store ...
     ("DELETE", STORE + "/authorization"): Route(STORE_WRITE, owner={200}),
+    # ... after which the owner may delete its synced data at once (409 while connected).
+    ("DELETE", STORE + "/data"): Route(STORE_WRITE, owner={204}),
 }
 
 STORE_SUBJECTS = [
@@ -191,7 +193,7 @@ async def add_member(owner_db: OwnerDb, app: FastAPI, store_id: str, email: str)
 async def test_store_routes_matrix(
     app: FastAPI, owner_db: OwnerDb, sim_http: httpx.AsyncClient
 ) -> None:
-    # In ROUTES order: the owner's disconnect (DELETE .../authorization) must come last.
+    # In ROUTES order: the owner's disconnect (DELETE .../authorization) and data deletion last.
     order = list(ROUTES)
     routes = sorted(
         (op for op in openapi_operations(app) if ROUTES[op].kind in (STORE_READ, STORE_WRITE)),
