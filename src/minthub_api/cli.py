@@ -154,27 +154,71 @@ def keys_generate() -> None:
 
 @keys_app.command("rotate")
 def keys_rotate() -> None:
-    """Re-wrap every store's data key under the current KEK (MINTHUB_TOKEN_KEK)."""
+    """Re-wrap every stored data key (refresh tokens, TOTP secrets) under the current KEK."""
     settings = _settings()
     url = _require_db(settings)
     result = asyncio.run(_rotate(url, settings))
     typer.echo(
-        f"re-wrapped {result.rewrapped} data keys under {settings.token_kek_id};"
-        f" {result.already_current} were already current; key ids in use:"
-        f" {result.key_ids_in_use or '{}'}"
+        f"re-wrapped {result.rewrapped} store data keys and {result.rewrapped_mfa_secrets}"
+        f" two-factor secrets under {result.current_key_id}; {result.already_current} were"
+        f" already current; key ids in use: {result.key_ids_in_use or '{}'}"
     )
-    retired = set(result.key_ids_in_use) - {settings.token_kek_id}
-    if not retired:
-        typer.echo("no data key uses a retired KEK: MINTHUB_TOKEN_KEK_PREVIOUS can be emptied")
+    if not set(result.key_ids_in_use) - {result.current_key_id}:
+        typer.echo("nothing uses a retired KEK: MINTHUB_TOKEN_KEK_PREVIOUS can be emptied")
+
+
+@keys_app.command("status")
+def keys_status() -> None:
+    """Show the current KEK id and how many wrapped data keys each KEK id still holds."""
+    settings = _settings()
+    url = _require_db(settings)
+    current, usage, checkpoints = asyncio.run(_key_status(url, settings))
+    typer.echo(f"current key: {current}")
+    typer.echo("wrapped data keys (refresh tokens, two-factor secrets) by KEK id:")
+    for key_id, count in sorted(usage.items()):
+        mark = "current" if key_id == current else "retired: run `minthub-api keys rotate`"
+        typer.echo(f"  {key_id}: {count} ({mark})")
+    typer.echo("audit checkpoints by signing KEK id (keep these KEKs to verify them):")
+    for key_id, count in sorted(checkpoints.items()):
+        typer.echo(f"  {key_id}: {count}")
+    if not set(usage) - {current}:
+        typer.echo("no data key uses a retired KEK")
+
+
+async def _key_status(url: str, settings: Settings) -> tuple[str, dict[str, int], dict[str, int]]:
+    from sqlalchemy import func, select
+
+    from minthub_api.audit.models import AuditCheckpoint
+    from minthub_api.core.db import create_engine, create_sessionmaker
+    from minthub_api.core.rls import system_context
+    from minthub_api.crypto.providers import build_key_provider
+    from minthub_api.crypto.rotation import ROTATION, key_usage
+
+    try:
+        provider = build_key_provider(settings)
+    except ValueError as exc:
+        _fail(str(exc))
+    engine = create_engine(url)
+    try:
+        sessionmaker = create_sessionmaker(engine)
+        async with sessionmaker() as session, session.begin(), system_context(session, ROTATION):
+            usage = await key_usage(session)
+            signed = await session.execute(
+                select(AuditCheckpoint.key_id, func.count()).group_by(AuditCheckpoint.key_id)
+            )
+            checkpoints = {key_id: int(n) for key_id, n in signed.all()}
+    finally:
+        await engine.dispose()
+    return provider.current_key_id, usage, checkpoints
 
 
 async def _rotate(url: str, settings: Settings) -> Any:
     from minthub_api.core.db import create_engine, create_sessionmaker
-    from minthub_api.crypto.envelope import LocalKeyProvider
+    from minthub_api.crypto.providers import build_key_provider
     from minthub_api.crypto.rotation import rotate
 
     try:
-        provider = LocalKeyProvider(settings.keyring(), settings.token_kek_id)
+        provider = build_key_provider(settings)
     except ValueError as exc:
         _fail(str(exc))
     engine = create_engine(url)

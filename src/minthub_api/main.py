@@ -25,7 +25,7 @@ from minthub_api.core.errors import PROBLEM_JSON, Problem, install_error_handler
 from minthub_api.core.logging import RequestIdMiddleware, configure_logging
 from minthub_api.core.rls import rls_in_force
 from minthub_api.core.settings import ConfigurationError, Settings, check_settings, get_settings
-from minthub_api.crypto.envelope import LocalKeyProvider
+from minthub_api.crypto.providers import build_key_provider
 from minthub_api.health import endpoints as health_endpoints
 from minthub_api.health.metrics import HttpMetricsMiddleware, Metrics
 from minthub_api.health.readiness import LwaCredentialCheck
@@ -115,10 +115,9 @@ def build_amazon(
     except ValueError as exc:  # an unknown role in MINTHUB_SPAPI_ROLES
         raise ConfigurationError(f"MINTHUB_SPAPI_ROLES: {exc}") from exc
     try:
-        keyring = settings.keyring()
+        provider = build_key_provider(settings)
     except ValueError as exc:
         raise ConfigurationError(str(exc)) from exc
-    provider = LocalKeyProvider(keyring, settings.token_kek_id)
     return AmazonServices(
         http=http,
         lwa=lwa,

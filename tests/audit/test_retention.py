@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import base64
+import os
 import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from pydantic import SecretStr
 from sqlalchemy import func, select
 
 from minthub_api.audit.integrity import apply_retention, months_before, signing_keys
@@ -113,3 +116,41 @@ async def test_young_events_are_kept_even_if_older_ones_follow(db: str, settings
         async with maker() as session, session.begin():
             results = {r.store_id: r for r in await apply_retention(session, settings)}
     assert results[store].up_to_seq == 2 and results[store].removed == 2
+
+
+async def test_checkpoints_signed_before_a_kek_rotation_still_verify(
+    db: str, settings: Settings
+) -> None:
+    """After `keys rotate` the old KEK sits in MINTHUB_TOKEN_KEK_PREVIOUS: checkpoints it signed
+    verify; new ones are signed with the new KEK; with the old key gone they are named."""
+    store = uuid.uuid4()
+    new_kek = base64.b64encode(os.urandom(32)).decode()
+    rotated = settings.model_copy(
+        update={
+            "token_kek": SecretStr(new_kek),
+            "token_kek_id": "local-2",
+            "token_kek_previous": SecretStr(
+                f"{settings.token_kek_id}={settings.token_kek.get_secret_value()}"
+            ),
+        }
+    )
+    async with sessions(db) as maker:
+        await add_events(maker, store, 3, occurred_at=OLD)
+        async with maker() as session, session.begin():
+            await apply_retention(session, settings)  # checkpoint under the old KEK
+        await add_events(maker, store, 2, occurred_at=OLD + timedelta(days=10))
+        await add_events(maker, store, 1)
+        async with maker() as session, session.begin():
+            await apply_retention(session, rotated)  # checkpoint under the new KEK
+            key_ids = (
+                await session.scalars(
+                    select(AuditCheckpoint.key_id)
+                    .where(AuditCheckpoint.store_id == store)
+                    .order_by(AuditCheckpoint.seq)
+                )
+            ).all()
+        assert list(key_ids) == [settings.token_kek_id, "local-2"]
+        assert await first_break(maker, signing_keys(rotated), store) == (1, None)
+        only_new = rotated.model_copy(update={"token_kek_previous": SecretStr("")})
+        _, broken = await first_break(maker, signing_keys(only_new), store)
+    assert broken is not None and "unknown key" in broken.problem

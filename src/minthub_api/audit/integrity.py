@@ -25,8 +25,10 @@ from minthub_api.core.settings import Settings
 
 
 def signing_keys(settings: Settings) -> dict[str, bytes]:
-    """Checkpoint keys by id: derived from the token KEK, identified by its KEK id."""
-    return {settings.token_kek_id: checkpoint_key(settings.kek_bytes())}
+    """Checkpoint keys by id: derived from each local KEK (current and previous), identified
+    by its KEK id, so checkpoints signed before a KEK rotation keep verifying while the old key
+    is kept. New checkpoints are signed with the current one (the first entry)."""
+    return {key_id: checkpoint_key(kek) for key_id, kek in settings.keyring().items()}
 
 
 async def verify(

@@ -70,6 +70,13 @@ class Settings(BaseSettings):
     # Retired KEKs still needed to unwrap data keys until `minthub-api keys rotate` re-wrapped
     # them: comma-separated `id=base64` pairs.
     token_kek_previous: SecretStr = SecretStr("")
+    # Where key-encryption keys live: `local` (the keys above) or `aws-kms` (a KMS symmetric key,
+    # the `kms` extra). With aws-kms the local keys still unwrap data keys they wrapped (so
+    # `keys rotate` moves them into KMS) and MINTHUB_TOKEN_KEK still signs audit checkpoints.
+    key_provider: Literal["local", "aws-kms"] = "local"
+    kms_key_id: str = ""  # key id, ARN, alias name or alias ARN
+    kms_region: str | None = None  # default: the AWS SDK's (AWS_REGION)
+    kms_endpoint_url: str | None = None  # e.g. a VPC endpoint
 
     # Sessions.
     session_ttl_hours: int = Field(default=12, ge=1, le=24 * 30)
@@ -231,6 +238,8 @@ class Settings(BaseSettings):
                 self.kek_bytes()
             except ValueError as exc:
                 problems.append(str(exc))
+        if self.key_provider == "aws-kms" and not self.kms_key_id:
+            problems.append("MINTHUB_KMS_KEY_ID is not set (MINTHUB_KEY_PROVIDER=aws-kms)")
         if not self.database_url:
             problems.append("MINTHUB_DATABASE_URL is not set")
         if self.is_production and not self.public_url.startswith("https://"):

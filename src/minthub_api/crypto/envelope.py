@@ -56,6 +56,10 @@ class LocalKeyProvider:
     def current_key_id(self) -> str:
         return self._current
 
+    @property
+    def key_ids(self) -> frozenset[str]:
+        return frozenset(self._keys)
+
     def wrap(self, data_key: bytes) -> tuple[str, bytes]:
         return self._current, aes_key_wrap(self._keys[self._current], data_key)
 
