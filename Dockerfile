@@ -16,11 +16,11 @@ RUN pip install --no-cache-dir "uv==0.13.8"
 WORKDIR /app
 # Dependencies first (cached layer), from the lock file only.
 COPY pyproject.toml uv.lock README.md ./
-RUN uv sync --frozen --no-dev --no-install-project
+RUN uv sync --frozen --no-dev --extra kms --no-install-project
 COPY src ./src
 COPY migrations ./migrations
 COPY alembic.ini ./
-RUN uv sync --frozen --no-dev --no-editable
+RUN uv sync --frozen --no-dev --extra kms --no-editable
 
 FROM python:3.11-slim-bookworm AS runtime
 RUN groupadd --system --gid 10001 minthub \

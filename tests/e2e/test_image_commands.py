@@ -1,8 +1,8 @@
 """Every command the container image runs works from a clean virtual environment.
 
 No Docker engine runs on our machines, so this builds the image's Python environment the way
-the Dockerfile does (`uv sync --frozen --no-dev --no-editable` into a fresh venv, migrations
-from MINTHUB_MIGRATIONS_DIR, production mode) and runs the image's commands from it: `migrate`,
+the Dockerfile does (`uv sync --frozen --no-dev --extra kms --no-editable` into a fresh venv,
+migrations from MINTHUB_MIGRATIONS_DIR, production mode) and runs the image's commands from it: `migrate`,
 `serve` (answering its HEALTHCHECK URL), `keys generate`, and the refusal to start without
 secrets.
 """
@@ -45,7 +45,7 @@ def test_image_commands_from_a_clean_venv(tmp_path: Path) -> None:
     # `uv run` exports UV (the uv binary it runs under); `make` installs uv with pip otherwise.
     uv = os.environ.get("UV") or shutil.which("uv") or "uv"
     subprocess.run(
-        [uv, "sync", "--frozen", "--no-dev", "--no-editable", "--quiet"],
+        [uv, "sync", "--frozen", "--no-dev", "--extra", "kms", "--no-editable", "--quiet"],
         cwd=app_dir,
         env=env,
         check=True,
@@ -53,6 +53,8 @@ def test_image_commands_from_a_clean_venv(tmp_path: Path) -> None:
     )
     cli = venv / "bin" / "minthub-api"
     assert not (venv / "bin" / "pytest").exists()  # no dev dependencies in the image
+    # The kms extra is in the image: MINTHUB_KEY_PROVIDER=aws-kms works without a rebuild.
+    subprocess.run([str(venv / "bin" / "python"), "-c", "import boto3"], check=True, timeout=60)
 
     run_dir = tmp_path / "run"  # not the source tree: the image runs from its venv only
     run_dir.mkdir()
