@@ -137,8 +137,8 @@ class Settings(BaseSettings):
     # Authorization lifecycle (issue 5). Every connected store gets one LWA refresh this often
     # (spread over the interval), so a seller's revocation is found even if nobody looks.
     auth_health_check_hours: int = Field(default=12, ge=1, le=24 * 30)
-    # A revoked store's synced data (snapshots, replenishment, sync state) is deleted this many
-    # days after the revocation; owners can delete it at once. Audit events keep their own.
+    # A revoked store's synced data (snapshots, reports, replenishment, sync state) is deleted
+    # this many days after the revocation; owners can delete it at once. Audit events stay.
     revoked_data_retention_days: int = Field(default=30, ge=0, le=3650)
 
     # Store these as a list of roles; parsed from a comma-separated value.

@@ -174,8 +174,9 @@ async def disconnect_store(request: Request, store: CurrentStore, session: Sessi
     responses=error_responses(NotAuthenticated, *_STORE_WRITE, store_service.StoreStillConnected),
 )
 async def delete_store_data(store: CurrentStore, session: SessionDep) -> Response:
-    """Delete a revoked store's synced data now (snapshots, replenishment, sync state) instead
-    of at the end of the retention window; audit events stay. Owners only; idempotent.
+    """Delete a revoked store's synced data now (snapshots, reports, replenishment, sync
+    state) instead of at the end of the retention window; audit events stay. Owners only;
+    idempotent.
     409 `store_connected` while the store is connected: disconnect it first."""
     await store_service.delete_data(session, store)
     return Response(status_code=204)

@@ -8,7 +8,8 @@
   `invalid_client` never does: it is our app's problem (log, metric, /ready), and the run stops.
 - **Stopping work**: a revocation cancels the store's waiting jobs and marks its datasets
   `stopped` in the revoking transaction; a running sync re-reads the status between pages.
-- **Retention**: a revoked store's synced data (snapshots, replenishment, sync state) is
+- **Retention**: a revoked store's synced data (snapshots, report ledger with its documents and
+  parsed rows, replenishment, sync state) is
   deleted MINTHUB_REVOKED_DATA_RETENTION_DAYS after the revocation, or at once by an owner.
   Audit events stay: they have their own retention.
 
@@ -42,6 +43,7 @@ from minthub_api.replenishment.models import (
     ReplenishmentSettings,
     ReplenishmentSkuOverride,
 )
+from minthub_api.reports.models import ReportRequest, ReportRow
 from minthub_api.stores.models import (
     Store,
     StoreMembership,
@@ -80,6 +82,8 @@ STORE_DATA = (
     ReplenishmentSkuOverride,
     ReplenishmentSettings,
     SyncDataset,
+    ReportRow,
+    ReportRequest,
 )
 
 

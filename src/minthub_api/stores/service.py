@@ -112,7 +112,7 @@ class StoreStillConnected(Conflict):
 
 
 async def delete_data(session: AsyncSession, ctx: StoreContext) -> None:
-    """The owner's "delete synced data now" for a revoked store (snapshots, replenishment,
+    """The owner's "delete synced data now" for a revoked store (snapshots, reports, replenishment,
     sync state; audit events stay). Raises `StoreStillConnected` (409) while the store is
     connected: its data would be fetched again by the next sync. Idempotent."""
     try:
