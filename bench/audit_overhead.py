@@ -280,7 +280,9 @@ def report(
         return None if s.db_cpu_ms is None else s.app_cpu_ms + s.db_cpu_ms
 
     def fmt(v: float | None, spec: str) -> str:
-        return "n/a" if v is None else format(v, spec)
+        if v is None:  # keep the column: the width is the number after '>'
+            return "n/a".rjust(int("".join(c for c in spec[1:].split(".")[0] if c.isdigit())))
+        return format(v, spec)
 
     print(
         f"API reads, {rounds} rounds x {seconds:.0f} s per endpoint and mode,"
