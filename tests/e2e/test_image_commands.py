@@ -2,9 +2,9 @@
 
 No Docker engine runs on our machines, so this builds the image's Python environment the way
 the Dockerfile does (`uv sync --frozen --no-dev --extra kms --no-editable` into a fresh venv,
-migrations from MINTHUB_MIGRATIONS_DIR, production mode) and runs the image's commands from it: `migrate`,
-`serve` (answering its HEALTHCHECK URL), `keys generate`, and the refusal to start without
-secrets.
+migrations from MINTHUB_MIGRATIONS_DIR, production mode) and runs the image's commands from it:
+`migrate`, `serve` (answering its HEALTHCHECK URL), `keys generate`, and the refusal to start
+without secrets.
 """
 
 from __future__ import annotations
