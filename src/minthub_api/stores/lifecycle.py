@@ -130,7 +130,8 @@ def warning_mail(store: Store, to: str, info: Renewal, public_url: str) -> Mail:
 async def send_renewal_warnings(rt: SyncRuntime) -> int:
     """Mail the owners of every connected store whose next warning is due. Returns how many
     warnings were sent. Each (store, grant, level) is claimed in the database before mailing,
-    so a warning goes out once even with several workers; a failed mail is retried next run."""
+    so a warning goes out once even with several workers; a failed mail is retried next run
+    and does not stop the other stores' warnings."""
     now = rt.clock()
     first = timedelta(days=max(WARNING_DAYS))
     async with rt.sessionmaker() as session, system_context(session, "renewal.scan"):
@@ -143,14 +144,21 @@ async def send_renewal_warnings(rt: SyncRuntime) -> int:
             )
         ).all()
         due = [(s.id, s.authorized_at) for s in stores]
-    sent = 0
+    sent = failed = 0
     for store_id, granted in due:
         info = renewal(granted, now)
         if info.warning is None:
             continue
-        if await _warn(rt, store_id, granted, info):
-            sent += 1
-    log.info("renewal.warnings", checked=len(due), sent=sent)
+        try:
+            warned = await _warn(rt, store_id, granted, info)
+        except Exception as exc:
+            # This store's claim rolled back (tried again next run); one refused address must
+            # not hold up the warnings of every store after it.
+            log.error("renewal.warning_failed", store_id=str(store_id), error=type(exc).__name__)
+            failed += 1
+            continue
+        sent += warned
+    log.info("renewal.warnings", checked=len(due), sent=sent, failed=failed)
     return sent
 
 
