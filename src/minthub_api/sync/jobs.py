@@ -102,13 +102,21 @@ class ProcrastinateQueue:
         reason: AuditReason = AuditReason.scheduled_sync,
     ) -> bool:
         names: list[JSONValue] = [str(d) for d in sorted(set(datasets))]
+        # The request (if any) this job comes from: the worker binds it to the job's log lines.
+        request_id = structlog.contextvars.get_contextvars().get("request_id")
         try:
             await self.app.configure_task(
                 SYNC_TASK,
                 lock=f"store:{store_id}",
                 queueing_lock=f"sync:{store_id}:{','.join(map(str, names))}:{int(full)}",
                 queue=QUEUE,
-            ).defer_async(store_id=str(store_id), datasets=names, full=full, reason=str(reason))
+            ).defer_async(
+                store_id=str(store_id),
+                datasets=names,
+                full=full,
+                reason=str(reason),
+                request_id=str(request_id) if request_id else None,
+            )
         except AlreadyEnqueued:
             return False
         return True
@@ -155,6 +163,7 @@ async def sync_store(
     datasets: list[str],
     full: bool = False,
     reason: str = AuditReason.scheduled_sync,
+    request_id: str | None = None,  # bound to the job's log lines (sync/observability.py)
 ) -> dict[str, Any]:
     rt: SyncRuntime = context.additional_context["runtime"]
     outcome = await run_sync(
