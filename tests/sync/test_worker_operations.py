@@ -99,13 +99,15 @@ def start_worker(ops_app: FastAPI, ops_db: str, tmp_path: Path) -> Iterator[Any]
 
 
 async def job_rows(ops_db: str, store_id: object) -> list[tuple[int, str]]:
+    """The store's sync jobs (not its report polls, which may still be queued)."""
     engine = create_engine(ops_db)
     try:
         async with engine.connect() as conn:
             rows = await conn.execute(
                 text(
                     "SELECT id, status::text FROM procrastinate.procrastinate_jobs"
-                    " WHERE args->>'store_id' = :s ORDER BY id"
+                    " WHERE args->>'store_id' = :s AND task_name = 'minthub:sync_store'"
+                    " ORDER BY id"
                 ),
                 {"s": str(store_id)},
             )
@@ -191,9 +193,9 @@ class TestGracefulShutdown:
                 f"/api/v1/stores/{first['id']}/sync", json={"datasets": ["orders"]}
             )
             assert r.status_code == 202
-            (job_id, _), *_ = [
-                j for j in await job_rows(ops_db, first["id"]) if j[1] != "succeeded"
-            ]
+            # The job this request queued: the newest (the first sync's job may still be
+            # finishing its report datasets; this one waits for it, under the store's lock).
+            job_id = max(j for j, status in await job_rows(ops_db, first["id"]) if status == "todo")
             await worker.wait_for("job.started", job_id=job_id)
             worker.proc.send_signal(signal.SIGTERM)
             await asyncio.sleep(0.3)
@@ -212,7 +214,7 @@ class TestGracefulShutdown:
             assert [x["status"] for x in finished] == ["succeeded"]
             body = (await client.get(f"/api/v1/stores/{first['id']}/sync")).json()
             orders = next(d for d in body["datasets"] if d["dataset"] == "orders")
-            assert orders["state"] == "succeeded"
+            assert orders["state"] == "succeeded", (body, worker.log.read_text()[-4000:])
             waiting = [s for _, s in await job_rows(ops_db, second["id"])]
             assert "todo" in waiting  # not fetched by the stopping worker
 
