@@ -133,3 +133,24 @@ class TestMetrics:
             assert wrong.status_code == 401
             ok = await c.get("/metrics", headers={"authorization": "Bearer s3cret-metrics"})
             assert ok.status_code == 200
+
+
+class TestOverload:
+    async def test_exhausted_database_pool_is_a_503_problem(
+        self, database_url: str, simulator: RunningSimulator
+    ) -> None:
+        app = create_app(
+            make_settings(
+                database_url,
+                simulator,
+                db_pool_size=1,
+                db_max_overflow=0,
+                db_pool_timeout_seconds=0.2,
+            )
+        )
+        async with running(app) as c, app.state.engine.connect() as held:
+            await held.exec_driver_sql("SELECT 1")  # the pool's only connection, kept busy
+            c.cookies.set("minthub_session", "not-a-session")
+            r = await c.get("/api/v1/stores")
+        assert r.status_code == 503, r.text
+        assert r.json()["code"] == "database_busy" and r.headers["retry-after"] == "1"
