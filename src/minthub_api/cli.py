@@ -74,7 +74,8 @@ def serve(host: Host = "127.0.0.1", port: Port = 8000) -> None:
         log_config=None,
         access_log=False,
         proxy_headers=True,
-        timeout_graceful_shutdown=20,
+        # SIGTERM: stop accepting, let requests in flight finish (then close the pools).
+        timeout_graceful_shutdown=int(settings.serve_shutdown_timeout_seconds),
     )
 
 
@@ -423,15 +424,28 @@ def worker(
     concurrency: Annotated[
         int | None, typer.Option(help="Jobs at once (default MINTHUB_WORKER_CONCURRENCY).")
     ] = None,
+    metrics_port: Annotated[
+        int | None,
+        typer.Option(help="Serve /metrics on this port (default MINTHUB_WORKER_METRICS_PORT)."),
+    ] = None,
 ) -> None:
     """Run background jobs (store syncs, scheduled syncs) from the PostgreSQL job queue.
 
     Start as many as you like, on as many machines, against the same database."""
+    from minthub_api.core.logging import configure_logging
     from minthub_api.sync import commands
 
     settings = _settings()
     _require_db(settings)
-    asyncio.run(commands.worker(settings, concurrency=concurrency or settings.worker_concurrency))
+    # JSON in production (or MINTHUB_LOG_FORMAT=json), redaction, job and request ids.
+    configure_logging(settings)
+    asyncio.run(
+        commands.worker(
+            settings,
+            concurrency=concurrency or settings.worker_concurrency,
+            metrics_port=metrics_port or settings.worker_metrics_port,
+        )
+    )
 
 
 @app.command()

@@ -22,6 +22,7 @@ from minthub_api.amazon.throttle_pg import PostgresRateLimiter
 from minthub_api.api import api_router
 from minthub_api.core.db import create_engine, create_sessionmaker
 from minthub_api.core.errors import PROBLEM_JSON, Problem, install_error_handlers
+from minthub_api.core.http import outbound_client
 from minthub_api.core.logging import RequestIdMiddleware, configure_logging
 from minthub_api.core.rls import rls_in_force
 from minthub_api.core.settings import ConfigurationError, Settings, check_settings, get_settings
@@ -161,8 +162,7 @@ def create_app(settings: Settings | None = None, *, engine: AsyncEngine | None =
         app.state.engine = db_engine
         app.state.sessionmaker = create_sessionmaker(db_engine)
         await check_row_level_security(db_engine, settings)
-        timeout = httpx.Timeout(settings.http_timeout_seconds, connect=10.0)
-        async with httpx.AsyncClient(timeout=timeout, follow_redirects=False) as http:
+        async with outbound_client(settings) as http:
             app.state.amazon = build_amazon(settings, http, db_engine, app.state.metrics)
             app.state.lwa_check = LwaCredentialCheck()
             # The job queue (procrastinate): the API only enqueues; `minthub-api worker` runs.

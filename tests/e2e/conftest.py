@@ -35,6 +35,36 @@ def wait_until_up(url: str, proc: subprocess.Popen[bytes]) -> None:
     raise RuntimeError(f"{url} did not come up")
 
 
+def stack_env(
+    db_url: str, sim_port: int, api_port: int, api_tmp: Path, logs: Path
+) -> dict[str, str]:
+    """The environment every process of the stack runs with."""
+    return {
+        **os.environ,
+        # Two roles, as in production: the API under row-level security, migrations as owner.
+        "MINTHUB_DATABASE_URL": app_role_url(db_url),
+        "MINTHUB_MIGRATION_DATABASE_URL": db_url,
+        # As in `minthub-api demo` (README): password-only sign-in for the walkthrough.
+        "MINTHUB_REQUIRE_MFA": "false",
+        "MINTHUB_PUBLIC_URL": f"http://127.0.0.1:{api_port}",
+        "MINTHUB_LWA_CLIENT_ID": "amzn1.application-oa2-client.minthubdemo",
+        "MINTHUB_LWA_CLIENT_SECRET": "minthub-demo-secret",
+        "MINTHUB_SPAPI_APPLICATION_ID": "amzn1.sp.solution.minthub-demo",
+        "MINTHUB_SPAPI_APP_DRAFT": "true",
+        "MINTHUB_LWA_TOKEN_URL": f"http://127.0.0.1:{sim_port}/auth/o2/token",
+        "MINTHUB_SELLER_CENTRAL_URL": f"http://127.0.0.1:{sim_port}",
+        "MINTHUB_SPAPI_ENDPOINT": f"http://127.0.0.1:{sim_port}",
+        "MINTHUB_TOKEN_KEK": "cXVpdGUtcmFuZG9tLTMyLWJ5dGVzLWZvci10ZXN0cyE=",
+        "MINTHUB_LOG_FORMAT": "json",
+        "MINTHUB_SIM_TIME_SCALE": "20",
+        # The simulator runs 20x faster: poll its reports 20x more often too (default 30 s).
+        "MINTHUB_REPORT_POLL_SECONDS": "1.5",
+        "MINTHUB_DATA_DIR": str(api_tmp / "data"),
+        # Invitation mails land here as .eml files: the browser tests open their links.
+        "MINTHUB_MAIL_OUTBOX_DIR": str(logs / "outbox"),
+    }
+
+
 @pytest.fixture(scope="module")
 def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
     sim_port, api_port, api2_port = free_port(), free_port(), free_port()
@@ -48,28 +78,7 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
         (logs / "worker.log").open("wb") as worker_log,
         (logs / "worker2.log").open("wb") as worker2_log,
     ):
-        env = {
-            **os.environ,
-            # Two roles, as in production: the API under row-level security, migrations as owner.
-            "MINTHUB_DATABASE_URL": app_role_url(db_url),
-            "MINTHUB_MIGRATION_DATABASE_URL": db_url,
-            # As in `minthub-api demo` (README): password-only sign-in for the walkthrough.
-            "MINTHUB_REQUIRE_MFA": "false",
-            "MINTHUB_PUBLIC_URL": f"http://127.0.0.1:{api_port}",
-            "MINTHUB_LWA_CLIENT_ID": "amzn1.application-oa2-client.minthubdemo",
-            "MINTHUB_LWA_CLIENT_SECRET": "minthub-demo-secret",
-            "MINTHUB_SPAPI_APPLICATION_ID": "amzn1.sp.solution.minthub-demo",
-            "MINTHUB_SPAPI_APP_DRAFT": "true",
-            "MINTHUB_LWA_TOKEN_URL": f"http://127.0.0.1:{sim_port}/auth/o2/token",
-            "MINTHUB_SELLER_CENTRAL_URL": f"http://127.0.0.1:{sim_port}",
-            "MINTHUB_SPAPI_ENDPOINT": f"http://127.0.0.1:{sim_port}",
-            "MINTHUB_TOKEN_KEK": "cXVpdGUtcmFuZG9tLTMyLWJ5dGVzLWZvci10ZXN0cyE=",
-            "MINTHUB_LOG_FORMAT": "json",
-            "MINTHUB_SIM_TIME_SCALE": "20",
-            "MINTHUB_DATA_DIR": str(api_tmp / "data"),
-            # Invitation mails land here as .eml files: the browser tests open their links.
-            "MINTHUB_MAIL_OUTBOX_DIR": str(logs / "outbox"),
-        }
+        env = stack_env(db_url, sim_port, api_port, api_tmp, logs)
         subprocess.run([str(BIN), "migrate"], env=env, check=True, capture_output=True)
         subprocess.run(
             [str(BIN), "users", "create", "--email", DEMO_EMAIL, "--password", DEMO_PASSWORD],
@@ -127,6 +136,9 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
                 "api_tmp": str(api_tmp),
                 "outbox": str(logs / "outbox"),
                 "database_url": db_url,  # the owner's: pg_dump reads everything
+                "logs": str(logs),
+                "sim_port": str(sim_port),
+                "api_port": str(api_port),
             }
         finally:
             for p in procs:

@@ -9,8 +9,9 @@ they were recorded (rows processed earlier by the same INSERT are visible to the
 lookup of the previous hash).
 
 Why at commit: the trigger takes the store's chain lock (an advisory transaction lock) on the
-first insert and holds it until the transaction ends. Inserting last keeps that window to the
-INSERT and the COMMIT, never a call to Amazon or the rest of the request.
+first insert and holds it until the transaction ends. Inserting last (after the commit's own
+flush of ORM changes) keeps that window to the INSERT and the COMMIT, never a call to Amazon
+or the rest of the request, and takes the chain lock after any row lock of the transaction.
 
 The hooks are registered on SQLAlchemy's `Session` class, so every session writes its pending
 events before it commits and drops them when its transaction rolls back (the events describe
@@ -126,6 +127,13 @@ class AuditSession(Session):
 
 @event.listens_for(Session, "before_commit")
 def _write_before_commit(session: Session) -> None:
+    if session.info.get(PENDING):
+        # The transaction's own rows first, the audit events last: every process then takes
+        # row locks (a sync_datasets row, say) before the store's chain lock, never after it.
+        # Inserting the events before the commit's flush made a worker (chain lock held, waiting
+        # for a dataset row) and an API request (that row held, waiting for the chain lock)
+        # deadlock; tests/e2e/test_scale_out.py found it.
+        session.flush()
     if session.info.get(PENDING):
         write_pending(session)
 

@@ -58,8 +58,13 @@ class Timestamps:
 def create_engine(url: str, settings: Settings | None = None) -> AsyncEngine:
     pool_size = settings.db_pool_size if settings else 5
     max_overflow = settings.db_max_overflow if settings else 5
+    pool_timeout = settings.db_pool_timeout_seconds if settings else 30.0
     return create_async_engine(
-        url, pool_size=pool_size, max_overflow=max_overflow, pool_pre_ping=True
+        url,
+        pool_size=pool_size,
+        max_overflow=max_overflow,
+        pool_timeout=pool_timeout,
+        pool_pre_ping=True,
     )
 
 

@@ -13,6 +13,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from pydantic import BaseModel
 from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 PROBLEM_JSON = "application/problem+json"
@@ -247,7 +248,20 @@ def install_error_handlers(app: FastAPI) -> None:
         )
         return problem_response(problem)
 
+    async def database_busy(request: Request, exc: Exception) -> Response:
+        # Every pooled connection stayed busy for MINTHUB_DB_POOL_TIMEOUT_SECONDS: overload,
+        # not a fault of this request. Say so, and when to come back.
+        problem = Problem(
+            type=PROBLEM_BASE + "database_busy",
+            title="The service is busy; retry shortly",
+            status=503,
+            code="database_busy",
+            instance=request.url.path,
+        )
+        return problem_response(problem, {"Retry-After": "1"})
+
     app.add_exception_handler(DBAPIError, database_text_error)
+    app.add_exception_handler(PoolTimeout, database_busy)
     app.add_exception_handler(AppError, app_error)
     app.add_exception_handler(RequestValidationError, validation_error)
     app.add_exception_handler(StarletteHTTPException, http_error)

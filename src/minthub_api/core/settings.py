@@ -46,6 +46,8 @@ class Settings(BaseSettings):
     data_dir: Path = Path(".minthub-data")
     db_pool_size: int = Field(default=10, ge=1, le=200)
     db_max_overflow: int = Field(default=10, ge=0, le=200)
+    # Seconds a request waits for a pooled connection before failing (503-class error).
+    db_pool_timeout_seconds: float = Field(default=10.0, gt=0, le=300)
 
     # Where the product is reachable by the seller's browser; base of the OAuth redirect URI.
     public_url: str = "http://127.0.0.1:8000"
@@ -63,6 +65,10 @@ class Settings(BaseSettings):
     spapi_endpoint: str | None = None  # overrides the per-region SP-API host
     spapi_sandbox: bool = False
     http_timeout_seconds: float = Field(default=30.0, gt=0)
+    http_connect_timeout_seconds: float = Field(default=10.0, gt=0)
+    # Outbound HTTP pool per process (Amazon, LWA): open connections, and idle ones kept.
+    http_max_connections: int = Field(default=100, ge=1, le=10000)
+    http_max_keepalive_connections: int = Field(default=20, ge=0, le=10000)
 
     # Key-encryption key for refresh tokens: base64 of 32 random bytes.
     token_kek: SecretStr = SecretStr("")
@@ -140,6 +146,15 @@ class Settings(BaseSettings):
     # A revoked store's synced data (snapshots, reports, replenishment, sync state) is deleted
     # this many days after the revocation; owners can delete it at once. Audit events stay.
     revoked_data_retention_days: int = Field(default=30, ge=0, le=3650)
+    # On SIGTERM a worker stops fetching jobs and waits this long for running ones to finish
+    # before aborting them (they are retried later).
+    worker_shutdown_timeout_seconds: float = Field(default=60.0, ge=0)
+    # `minthub-api worker` serves /metrics on this port when set (same token/loopback rule).
+    worker_metrics_port: int | None = Field(default=None, ge=1, le=65535)
+    worker_metrics_host: str = "127.0.0.1"
+    # On SIGTERM `minthub-api serve` stops accepting connections and waits this long for the
+    # requests in flight.
+    serve_shutdown_timeout_seconds: float = Field(default=20.0, ge=0)
 
     # Store these as a list of roles; parsed from a comma-separated value.
     spapi_roles: Annotated[list[str], NoDecode] = Field(
@@ -160,7 +175,7 @@ class Settings(BaseSettings):
             return [part.strip() for part in value.split(",") if part.strip()]
         return value
 
-    @field_validator("frontend_dist", mode="before")
+    @field_validator("frontend_dist", "worker_metrics_port", mode="before")
     @classmethod
     def _empty_is_unset(cls, value: object) -> object:
         return None if value == "" else value

@@ -7,14 +7,12 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from pydantic import BaseModel
-from sqlalchemy import func, select
 
 from minthub_api import __version__
 from minthub_api.core.errors import Forbidden, NotAuthenticated
 from minthub_api.core.settings import Settings
 from minthub_api.health import readiness
-from minthub_api.health.metrics import Metrics
-from minthub_api.stores.models import Store, StoreStatus
+from minthub_api.health.metrics import Metrics, refresh_from_database
 
 router = APIRouter(tags=["health"])
 metrics_router = APIRouter(include_in_schema=False)
@@ -79,9 +77,5 @@ async def get_metrics(request: Request) -> Response:
     elif not _loopback(request):
         raise Forbidden("Metrics are answered on loopback only unless MINTHUB_METRICS_TOKEN is set")
     metrics: Metrics = request.app.state.metrics
-    async with request.app.state.sessionmaker() as session:
-        revoked = await session.scalar(
-            select(func.count()).select_from(Store).where(Store.status == StoreStatus.revoked)
-        )
-    metrics.revoked_stores.set(revoked or 0)
+    await refresh_from_database(metrics, request.app.state.sessionmaker)
     return Response(generate_latest(metrics.registry), media_type=CONTENT_TYPE_LATEST)

@@ -23,6 +23,7 @@
   "selling_partner_id": null}`` queues a fault for the next ``count`` calls of ``operation``
   (optionally only that seller's), applied after authentication and before throttling:
   ``kind="status"`` → 500 ``InternalFailure`` or 503 ``ServiceUnavailable``;
+  ``"throttled"`` → 429 ``QuotaExceeded`` (counted as throttled, like a real 429);
   ``"timeout"`` → sleeps ``seconds`` then answers normally (set your client timeout lower);
   ``"malformed_json"`` → 200 with a truncated JSON body;
   ``"expired_token"`` → 403 ``Unauthorized`` and the access token really stops working;
@@ -54,7 +55,13 @@ router = APIRouter(prefix="/_sim", tags=["simulator"])
 class FaultSpec(BaseModel):
     operation: str
     kind: Literal[
-        "status", "timeout", "malformed_json", "expired_token", "truncated_gzip", "fatal_report"
+        "status",
+        "throttled",
+        "timeout",
+        "malformed_json",
+        "expired_token",
+        "truncated_gzip",
+        "fatal_report",
     ]
     count: int = Field(default=1, ge=1, le=1000)
     status: Literal[500, 503] = 500

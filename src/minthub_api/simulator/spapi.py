@@ -56,6 +56,8 @@ async def begin(request: Request, operation: str) -> Caller:
     if fault is not None:
         if fault.kind == "status":
             raise internal_failure(fault.status)
+        if fault.kind == "throttled":  # as if another client had emptied the seller's bucket
+            raise quota_exceeded()
         if fault.kind == "expired_token":
             grant.expired = True  # the client must refresh, as with a real expiry
             raise unauthorized()

@@ -6,35 +6,37 @@ import uuid
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 
-import httpx
 from sqlalchemy import select
 
 from minthub_api.audit.actions import AuditReason
 from minthub_api.core.db import create_engine, create_sessionmaker
+from minthub_api.core.http import outbound_client
 from minthub_api.core.rls import system_context
 from minthub_api.core.settings import Settings
 from minthub_api.health.metrics import Metrics
 from minthub_api.mail.sender import build_mail_sender
 from minthub_api.stores.models import Store, StoreStatus
 from minthub_api.sync import jobs
+from minthub_api.sync.observability import job_middleware, metrics_server
 from minthub_api.sync.service import ProgressHook, SyncOutcome, SyncRuntime, run_sync
 
 
 @asynccontextmanager
-async def sync_runtime(settings: Settings) -> AsyncIterator[SyncRuntime]:
+async def sync_runtime(
+    settings: Settings, metrics: Metrics | None = None
+) -> AsyncIterator[SyncRuntime]:
     """Engine, sessions and the SP-API client for a worker or a foreground sync."""
     from minthub_api.main import build_amazon
 
     assert settings.database_url
     engine = create_engine(settings.database_url, settings)
-    timeout = httpx.Timeout(settings.http_timeout_seconds, connect=10.0)
     try:
-        async with httpx.AsyncClient(timeout=timeout, follow_redirects=False) as http:
+        async with outbound_client(settings) as http:
             yield SyncRuntime(
                 engine=engine,
                 sessionmaker=create_sessionmaker(engine),
                 # The usage-plan buckets in PostgreSQL: workers and API share Amazon's plans.
-                amazon=build_amazon(settings, http, engine, Metrics()),
+                amazon=build_amazon(settings, http, engine, metrics),
                 settings=settings,
                 mail=build_mail_sender(settings),
             )
@@ -47,17 +49,26 @@ async def worker(
     *,
     concurrency: int,
     install_signal_handlers: bool = True,
+    metrics_port: int | None = None,
 ) -> None:
+    """Run jobs until SIGTERM/SIGINT: then stop fetching, let running jobs finish (at most
+    MINTHUB_WORKER_SHUTDOWN_TIMEOUT_SECONDS) and return."""
     assert settings.database_url
-    async with sync_runtime(settings) as rt:
+    metrics = Metrics()
+    async with sync_runtime(settings, metrics) as rt:
         app = jobs.create_job_app(settings.database_url, max_size=concurrency + 2)
-        async with app.open_async():
+        async with (
+            app.open_async(),
+            metrics_server(settings, metrics, rt.sessionmaker, metrics_port),
+        ):
             await app.run_worker_async(
                 queues=[jobs.QUEUE],
                 concurrency=concurrency,
                 additional_context={"runtime": rt},
                 delete_jobs="successful",
                 install_signal_handlers=install_signal_handlers,
+                shutdown_graceful_timeout=settings.worker_shutdown_timeout_seconds,
+                worker_middleware=[job_middleware(metrics)],
             )
 
 

@@ -87,6 +87,14 @@ def create_job_app(database_url: str, *, max_size: int = 4) -> procrastinate.App
     return app
 
 
+def current_request_id() -> str | None:
+    """The request id bound to this context's log lines: the API request deferring a job, or
+    (inside a worker) the request the running job came from. Passed as the job's `request_id`
+    argument; the worker's job middleware binds it to every line the job logs."""
+    request_id = structlog.contextvars.get_contextvars().get("request_id")
+    return str(request_id) if request_id else None
+
+
 class ProcrastinateQueue:
     """`SyncQueue` on procrastinate; the app must be open (`async with app.open_async()`)."""
 
@@ -108,7 +116,13 @@ class ProcrastinateQueue:
                 lock=f"store:{store_id}",
                 queueing_lock=f"sync:{store_id}:{','.join(map(str, names))}:{int(full)}",
                 queue=QUEUE,
-            ).defer_async(store_id=str(store_id), datasets=names, full=full, reason=str(reason))
+            ).defer_async(
+                store_id=str(store_id),
+                datasets=names,
+                full=full,
+                reason=str(reason),
+                request_id=current_request_id(),
+            )
         except AlreadyEnqueued:
             return False
         return True
@@ -129,13 +143,18 @@ async def defer_report_poll(
             queueing_lock=f"report:{report_id}",
             queue=QUEUE,
             schedule_in={"seconds": max(0, round(delay_seconds))},
-        ).defer_async(store_id=store_id, report_id=report_id)
+        ).defer_async(store_id=store_id, report_id=report_id, request_id=current_request_id())
     except AlreadyEnqueued:
         return False
     return True
 
 
-async def poll_report(context: procrastinate.JobContext, store_id: str, report_id: str) -> str:
+async def poll_report(
+    context: procrastinate.JobContext,
+    store_id: str,
+    report_id: str,
+    request_id: str | None = None,  # bound to the job's log lines (sync/observability.py)
+) -> str:
     """One step of a ledger report; re-defers itself while the report is pending.
 
     The queueing lock is released when this job starts running, so the re-deferral below is not
@@ -155,6 +174,7 @@ async def sync_store(
     datasets: list[str],
     full: bool = False,
     reason: str = AuditReason.scheduled_sync,
+    request_id: str | None = None,  # bound to the job's log lines (sync/observability.py)
 ) -> dict[str, Any]:
     rt: SyncRuntime = context.additional_context["runtime"]
     outcome = await run_sync(

@@ -115,6 +115,9 @@ async def mark_queued(
     return states
 
 
+VIEWED_GRANULARITY = timedelta(minutes=1)
+
+
 async def read_datasets(
     session: AsyncSession,
     store: Store,
@@ -124,13 +127,19 @@ async def read_datasets(
     queue: SyncQueue,
     now: datetime,
 ) -> DataFreshness:
-    """Mark the datasets as viewed; queue a refresh of the stale ones not already syncing."""
+    """Mark the datasets as viewed; queue a refresh of the stale ones not already syncing.
+
+    A read takes no lock on the dataset's row: it writes `last_viewed_at` at most once a
+    minute (`VIEWED_GRANULARITY`; the scheduler counts days) and the state only when it
+    queues a refresh. Locking the row on every read made all reads of a store wait for
+    each other, to the end of each one's transaction (bench/api_load.py found it)."""
     repo = SyncStateRepository(session, store.id)
     statuses: list[DatasetStatus] = []
     to_refresh: list[str] = []
     for dataset in datasets:
-        state = await repo.get_or_create(dataset)
-        state.last_viewed_at = now
+        state = await repo.get(dataset) or await repo.get_or_create(dataset)
+        if state.last_viewed_at is None or now - state.last_viewed_at >= VIEWED_GRANULARITY:
+            state.last_viewed_at = now
         if (
             dataset in SYNCABLE
             and is_stale(state, settings, now)
