@@ -65,6 +65,38 @@ $$
 """,
 ]
 
+# Added by migration perf_0001: the two halves of `minthub_store_allowed`, so that a policy can
+# call each inside a scalar sub-select, which PostgreSQL evaluates once per statement (an
+# InitPlan) instead of once per row.
+ALLOWED_STORE_FUNCTIONS_SQL = [
+    """
+CREATE OR REPLACE FUNCTION minthub_in_system_context() RETURNS boolean
+LANGUAGE sql STABLE AS $$
+  SELECT coalesce(current_setting('minthub.system', true), '') <> ''
+$$
+""",
+    """
+CREATE OR REPLACE FUNCTION minthub_allowed_store_ids() RETURNS uuid[]
+LANGUAGE sql STABLE AS $$
+  SELECT string_to_array(nullif(current_setting('minthub.store_ids', true), ''), ',')::uuid[]
+$$
+""",
+]
+
+DROP_ALLOWED_STORE_FUNCTIONS_SQL = [
+    "DROP FUNCTION IF EXISTS minthub_allowed_store_ids()",
+    "DROP FUNCTION IF EXISTS minthub_in_system_context()",
+]
+
+
+def store_policy_expression(column: str) -> str:
+    """`minthub_store_allowed(column)`, shaped so the settings are read once per statement."""
+    return (
+        f"(SELECT minthub_in_system_context())"
+        f" OR {column} = ANY ((SELECT minthub_allowed_store_ids())::uuid[])"
+    )
+
+
 DROP_FUNCTIONS_SQL = [
     "DROP FUNCTION IF EXISTS minthub_store_allowed(uuid)",
     "DROP FUNCTION IF EXISTS minthub_current_user()",
@@ -87,7 +119,11 @@ END $$;
 
 
 def enable_store_rls_sql(
-    table: str, column: str = "store_id", *, rows_without_store: bool = False
+    table: str,
+    column: str = "store_id",
+    *,
+    rows_without_store: bool = False,
+    per_statement: bool = False,
 ) -> list[str]:
     """Statements that put `table` under store isolation (for `op.execute` in migrations).
 
@@ -96,10 +132,12 @@ def enable_store_rls_sql(
     column is NULL: they belong to no store (e.g. audit events of sign-ins), so they hold no
     store data. (INSERT ... RETURNING needs the new row to be visible, hence USING as well.)
     """
+    # Migrations from perf_0001 on pass per_statement=True (tests/test_rls.py checks every
+    # policy at head has that shape); earlier ones ran before its functions existed.
+    expr = store_policy_expression(column) if per_statement else f"minthub_store_allowed({column})"
     statements = [
         f"ALTER TABLE {table} ENABLE ROW LEVEL SECURITY",
-        f"CREATE POLICY store_isolation ON {table} "
-        f"USING (minthub_store_allowed({column})) WITH CHECK (minthub_store_allowed({column}))",
+        f"CREATE POLICY store_isolation ON {table} USING ({expr}) WITH CHECK ({expr})",
     ]
     if rows_without_store:
         statements.append(
