@@ -52,7 +52,7 @@ export default function StoreLayout({ tab }: { tab: StoreTab }) {
         <NavLink to={`/stores/${storeId}/audit`}>{t("store.tabs.audit")}</NavLink>
         <NavLink to={`/stores/${storeId}/settings`}>{t("store.tabs.settings")}</NavLink>
       </nav>
-      {tab === "dashboard" && <StoreDashboard storeId={storeId} region={s.region} />}
+      {tab === "dashboard" && <StoreDashboard storeId={storeId} region={s.region} role={s.role} marketplaces={s.marketplace_ids} />}
       {tab === "audit" && <AuditPage storeId={storeId} />}
       {tab === "settings" && <SettingsPage storeId={storeId} storeName={s.name} role={s.role} />}
     </main>

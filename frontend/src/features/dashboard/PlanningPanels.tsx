@@ -1,72 +1,220 @@
-import { useQuery } from "@tanstack/react-query";
+import { keepPreviousData, useQuery } from "@tanstack/react-query";
+import { useState } from "react";
 import { useTranslation } from "react-i18next";
+import type { Status } from "../../client/types.gen";
 import { Panel } from "../../components/common/Panel";
 import { EmptyState, ErrorState, Loading } from "../../components/common/states";
+import { formatDateTime, formatNumber } from "../../lib/format";
 import { queryKeys } from "../../lib/query-keys";
-import { fetchListingsAttention, fetchReplenishment } from "./api";
+import { csvUrl, fetchDecisionJournal, fetchListingsAttention, fetchReplenishment, type ReplenishmentItem } from "./api";
+import { Freshness, useReloadAfterSync } from "./sync";
+import { whyDetails, whyReason } from "./why";
 
-export function ReplenishmentPanel({ storeId, region }: { storeId: string; region: string }) {
+const STATUSES: Status[] = ["out_of_stock", "reorder_now", "reorder_soon", "healthy", "overstocked"];
+const TONE: Record<string, string> = { out_of_stock: "bad", reorder_now: "bad", reorder_soon: "warn", healthy: "ok", overstocked: "warn", high: "bad", medium: "warn", low: "ok" };
+const num = (v: string | number | null | undefined) => (v === null || v === undefined ? "—" : formatNumber(Number(v)));
+
+function Why({ item }: { item: ReplenishmentItem }) {
   const { t } = useTranslation();
-  const q = useQuery({
-    queryKey: queryKeys.storeData(storeId, "replenishment"),
-    queryFn: () => fetchReplenishment(storeId),
+  return (
+    <div className="why">
+      <p>{whyReason(t, item)}</p>
+      <details>
+        <summary>{t("replenishment.showNumbers")}</summary>
+        <ul>
+          {whyDetails(t, item).map((line) => (
+            <li key={line}>{line}</li>
+          ))}
+        </ul>
+      </details>
+    </div>
+  );
+}
+
+function Journal({ storeId }: { storeId: string }) {
+  const { t } = useTranslation();
+  const [open, setOpen] = useState(false);
+  const journal = useQuery({
+    queryKey: queryKeys.storeData(storeId, "replenishment-journal"),
+    queryFn: () => fetchDecisionJournal(storeId),
+    enabled: open,
     retry: false,
   });
+  const scored = journal.data?.skus.filter((s) => s.accuracy !== null) ?? [];
+  const accuracy = scored.length ? scored.reduce((sum, s) => sum + Number(s.accuracy), 0) / scored.length : null;
   return (
-    <Panel id="replenishment" title={t("replenishment.title")} updatedAt={q.dataUpdatedAt || undefined} fetching={q.isFetching} onRefresh={() => void q.refetch()}>
+    <details className="journal" onToggle={(e) => setOpen(e.currentTarget.open)} data-testid="replenishment-journal">
+      <summary>{t("journal.title")}</summary>
+      <p className="muted small">{t("journal.explain")}</p>
+      {journal.isFetching && !journal.data && <Loading />}
+      {journal.error && <ErrorState error={journal.error} what={t("journal.title")} onRetry={() => void journal.refetch()} />}
+      {journal.data && journal.data.decisions.length === 0 && <EmptyState title={t("journal.empty")} hint={t("journal.emptyHint")} />}
+      {journal.data && journal.data.decisions.length > 0 && (
+        <>
+          <p>
+            {t("journal.summary", { count: journal.data.decisions.length, skus: journal.data.skus.length })}{" "}
+            {accuracy !== null && t("journal.accuracy", { percent: formatNumber(Math.round(accuracy * 100)) })}
+          </p>
+          <div className="table-wrap">
+            <table className="compact">
+              <caption className="sr-only">{t("journal.calibration")}</caption>
+              <thead>
+                <tr>
+                  <th scope="col">{t("replenishment.status")}</th>
+                  <th scope="col">{t("journal.decisions")}</th>
+                  <th scope="col">{t("journal.suggestedReorder")}</th>
+                  <th scope="col">{t("journal.followed")}</th>
+                  <th scope="col">{t("journal.stockoutDays")}</th>
+                  <th scope="col">{t("journal.overstockDays")}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {journal.data.calibration.map((c) => (
+                  <tr key={c.status}>
+                    <td>{t(`replenishment.statuses.${c.status}`, { defaultValue: c.status })}</td>
+                    <td>{formatNumber(c.decisions)}</td>
+                    <td>{formatNumber(c.suggested_reorder)}</td>
+                    <td>{formatNumber(c.followed)}</td>
+                    <td>{num(c.stockout_days_avg)}</td>
+                    <td>{num(c.overstock_days_avg)}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        </>
+      )}
+    </details>
+  );
+}
+
+export function ReplenishmentPanel({ storeId, region, role }: { storeId: string; region: string; role: string }) {
+  const { t } = useTranslation();
+  const [status, setStatus] = useState<Status | "">("");
+  const q = useQuery({
+    queryKey: queryKeys.storeData(storeId, "replenishment", status),
+    queryFn: () => fetchReplenishment(storeId, status),
+    placeholderData: keepPreviousData,
+    retry: false,
+  });
+  useReloadAfterSync(storeId, ["inventory", "orders"], queryKeys.storeData(storeId, "replenishment"));
+  const counts = q.data?.status_counts ?? {};
+  return (
+    <Panel
+      id="replenishment"
+      title={t("replenishment.title")}
+      freshness={<Freshness storeId={storeId} datasets={["inventory", "orders"]} stale={q.data?.stale} role={role} region={region} />}
+      actions={
+        <>
+          <label className="row">
+            <span className="sr-only">{t("replenishment.filterStatus")}</span>
+            <select value={status} onChange={(e) => setStatus(e.target.value as Status | "")} data-testid="replenishment-status">
+              <option value="">{t("common.all")}</option>
+              {STATUSES.map((s) => (
+                <option key={s} value={s}>
+                  {t("replenishment.statusCount", { status: t(`replenishment.statuses.${s}`), count: counts[s] ?? 0 })}
+                </option>
+              ))}
+            </select>
+          </label>
+          <a className="button" href={csvUrl(`/api/v1/stores/${storeId}/replenishment`, { status })} download data-testid="export-replenishment">
+            {t("replenishment.export")}
+          </a>
+        </>
+      }
+    >
       {q.isPending && <Loading />}
       {q.error && <ErrorState error={q.error} what={t("replenishment.title")} region={region} onRetry={() => void q.refetch()} />}
-      {q.data && q.data.length === 0 && <EmptyState title={t("replenishment.empty")} />}
-      {q.data && q.data.length > 0 && (
+      {q.data && q.data.items.length === 0 && (
+        <EmptyState title={status ? t("replenishment.noneWithStatus") : t("replenishment.empty")} hint={t("replenishment.emptyHint")} />
+      )}
+      {q.data && q.data.items.length > 0 && (
         <div className="table-wrap">
-          <table>
+          <table data-testid="replenishment-table">
             <caption className="sr-only">{t("replenishment.title")}</caption>
             <thead>
               <tr>
                 <th scope="col">{t("inventory.columns.sku")}</th>
                 <th scope="col">{t("replenishment.status")}</th>
                 <th scope="col">{t("replenishment.unitsPerDay")}</th>
+                <th scope="col">{t("replenishment.stock")}</th>
                 <th scope="col">{t("replenishment.daysOfCover")}</th>
                 <th scope="col">{t("replenishment.suggested")}</th>
                 <th scope="col">{t("replenishment.why")}</th>
               </tr>
             </thead>
             <tbody>
-              {q.data.map((r) => (
-                <tr key={`${r.sku}-${r.marketplace_id ?? ""}`}>
-                  <td>{r.sku}</td>
-                  <td>{t(`replenishment.statuses.${r.status}`, { defaultValue: r.status })}</td>
-                  <td>{String(r.units_per_day)}</td>
-                  <td>{r.days_of_cover === null ? "—" : String(r.days_of_cover)}</td>
-                  <td>{r.suggested_quantity ?? "—"}</td>
-                  <td>{r.why}</td>
+              {q.data.items.map((r) => (
+                <tr key={`${r.sku}-${r.marketplace_id}`}>
+                  <td>
+                    <strong>{r.sku}</strong>
+                    <div className="muted small">{r.marketplace_id}{r.product_name ? ` · ${r.product_name}` : ""}</div>
+                  </td>
+                  <td><span className={`badge ${TONE[r.status] ?? ""}`}>{t(`replenishment.statuses.${r.status}`, { defaultValue: r.status })}</span></td>
+                  <td>{num(r.units_per_day)}</td>
+                  <td>{t("replenishment.stockLine", { available: num(r.available), inbound: num(r.inbound) })}</td>
+                  <td>
+                    {num(r.days_of_cover)}
+                    {r.stockout_date && <div className="muted small">{t("replenishment.stockoutOn", { date: r.stockout_date })}</div>}
+                  </td>
+                  <td><strong>{num(r.suggested_quantity)}</strong></td>
+                  <td><Why item={r} /></td>
                 </tr>
               ))}
             </tbody>
           </table>
         </div>
       )}
+      <Journal storeId={storeId} />
     </Panel>
   );
 }
 
-export function ListingsPanel({ storeId, region }: { storeId: string; region: string }) {
+export function ListingsPanel({ storeId, region, role }: { storeId: string; region: string; role: string }) {
   const { t } = useTranslation();
   const q = useQuery({
     queryKey: queryKeys.storeData(storeId, "listings-attention"),
     queryFn: () => fetchListingsAttention(storeId),
     retry: false,
   });
+  useReloadAfterSync(storeId, ["inventory", "orders", "listings"], queryKeys.storeData(storeId, "listings-attention"));
   return (
-    <Panel id="listings" title={t("listings.title")} updatedAt={q.dataUpdatedAt || undefined} fetching={q.isFetching} onRefresh={() => void q.refetch()}>
+    <Panel
+      id="listings"
+      title={t("listings.title")}
+      freshness={<Freshness storeId={storeId} datasets={["inventory", "orders", "listings"]} stale={q.data?.stale} role={role} region={region} />}
+      actions={
+        <a className="button" href={csvUrl(`/api/v1/stores/${storeId}/listings/attention`, {})} download data-testid="export-listings">
+          {t("listings.export")}
+        </a>
+      }
+    >
       {q.isPending && <Loading />}
       {q.error && <ErrorState error={q.error} what={t("listings.title")} region={region} onRetry={() => void q.refetch()} />}
-      {q.data && q.data.length === 0 && <EmptyState title={t("listings.empty")} />}
-      {q.data && q.data.length > 0 && (
-        <ul className="attention">
-          {q.data.map((l, i) => (
-            <li key={`${l.asin}-${i}`}>
-              <strong>{l.asin}</strong> {l.sku && <span className="muted">{l.sku}</span>} — {l.reason}
+      {q.data && q.data.items.length === 0 && <EmptyState title={t("listings.empty")} hint={t("listings.emptyHint")} />}
+      {q.data && q.data.items.length > 0 && (
+        <ul className="attention" data-testid="listings-attention">
+          {q.data.items.map((l) => (
+            <li key={`${l.sku}-${l.marketplace_id}`}>
+              <div className="row">
+                <span className={`badge ${TONE[l.severity] ?? ""}`}>{t(`listings.severity.${l.severity}`, { defaultValue: l.severity })}</span>
+                <strong>{l.sku}</strong>
+                <span className="muted small">{[l.asin, l.marketplace_id, l.product_name].filter(Boolean).join(" · ")}</span>
+              </div>
+              <ul>
+                {l.reasons.map((r, i) => (
+                  <li key={`${r.kind}-${i}`}>
+                    <strong>{t(`listings.kinds.${r.kind}`, { defaultValue: r.kind })}</strong>{" "}
+                    <span className="muted small">
+                      {t("listings.source", { source: t(`listings.sources.${r.source}`, { defaultValue: r.source }), time: formatDateTime(r.synced_at) })}
+                    </span>
+                    <details>
+                      <summary>{t("listings.details")}</summary>
+                      <p lang="en">{r.detail}</p>
+                    </details>
+                  </li>
+                ))}
+              </ul>
             </li>
           ))}
         </ul>

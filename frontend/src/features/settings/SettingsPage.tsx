@@ -270,36 +270,159 @@ function Tokens({ storeId }: { storeId: string }) {
   );
 }
 
-function Replenishment({ storeId }: { storeId: string }) {
+const SETTING_FIELDS = [
+  ["lead_time_days", 0, 365],
+  ["safety_stock_days", 0, 365],
+  ["review_period_days", 1, 365],
+  ["reorder_soon_days", 0, 365],
+  ["overstock_days", 1, 3650],
+  ["case_pack", 1, 100000],
+] as const;
+type SettingField = (typeof SETTING_FIELDS)[number][0];
+type OverrideField = "lead_time_days" | "safety_stock_days" | "case_pack";
+const OVERRIDE_FIELDS: OverrideField[] = ["lead_time_days", "safety_stock_days", "case_pack"];
+type Draft = Record<SettingField, string> & { overrides: (Record<OverrideField, string> & { sku: string })[] };
+
+const toDraft = (s: api.ReplenishmentSettings): Draft => ({
+  ...(Object.fromEntries(SETTING_FIELDS.map(([k]) => [k, String(s[k] ?? "")])) as Record<SettingField, string>),
+  overrides: (s.overrides ?? []).map((o) => ({
+    sku: o.sku,
+    lead_time_days: o.lead_time_days?.toString() ?? "",
+    safety_stock_days: o.safety_stock_days?.toString() ?? "",
+    case_pack: o.case_pack?.toString() ?? "",
+  })),
+});
+
+const fromDraft = (d: Draft): api.ReplenishmentSettings => ({
+  ...(Object.fromEntries(SETTING_FIELDS.map(([k]) => [k, Number(d[k])])) as Record<SettingField, number>),
+  overrides: d.overrides
+    .filter((o) => o.sku.trim())
+    .map((o) => ({
+      sku: o.sku.trim(),
+      lead_time_days: o.lead_time_days === "" ? null : Number(o.lead_time_days),
+      safety_stock_days: o.safety_stock_days === "" ? null : Number(o.safety_stock_days),
+      case_pack: o.case_pack === "" ? null : Number(o.case_pack),
+    })),
+});
+
+/** The replenishment policy: defaults for the store and per-SKU overrides (owners edit). */
+function ReplenishmentForm({ storeId, owner, initial }: { storeId: string; owner: boolean; initial: api.ReplenishmentSettings }) {
   const { t } = useTranslation();
-  const q = useQuery({ queryKey: queryKeys.storeData(storeId, "replenishment-settings"), queryFn: () => api.getReplenishmentSettings(storeId), retry: false });
-  const save = useMutation({ mutationFn: (body: api.ReplenishmentSettings) => api.saveReplenishmentSettings(storeId, body) });
-  const submit = (e: FormEvent<HTMLFormElement>) => {
+  const qc = useQueryClient();
+  const [draft, setDraft] = useState<Draft>(() => toDraft(initial));
+  const save = useMutation({
+    mutationFn: (body: api.ReplenishmentSettings | Record<string, never>) => api.saveReplenishmentSettings(storeId, body),
+    onSuccess: (saved) => {
+      setDraft(toDraft(saved));
+      qc.setQueryData(queryKeys.storeData(storeId, "replenishment-settings"), saved);
+      // Suggestions are computed with these settings: reload them.
+      return qc.invalidateQueries({ queryKey: queryKeys.storeData(storeId, "replenishment") });
+    },
+  });
+  const submit = (e: FormEvent) => {
     e.preventDefault();
-    const form = new FormData(e.currentTarget);
-    save.mutate({
-      lead_time_days: Number(form.get("lead_time_days")),
-      safety_stock_days: Number(form.get("safety_stock_days")),
-      review_period_days: Number(form.get("review_period_days")),
-    });
+    save.mutate(fromDraft(draft));
   };
+  const setOverride = (index: number, field: OverrideField | "sku", value: string) =>
+    setDraft({ ...draft, overrides: draft.overrides.map((o, i) => (i === index ? { ...o, [field]: value } : o)) });
+  return (
+    <form className="stack" onSubmit={submit} data-testid="replenishment-settings">
+      <fieldset disabled={!owner} className="row filters">
+        <legend className="sr-only">{t("settings.replenishment.defaults")}</legend>
+        {SETTING_FIELDS.map(([k, min, max]) => (
+          <label key={k}>
+            {t(`settings.replenishment.${k}`)}
+            <input type="number" required min={min} max={max} step={1} value={draft[k]} onChange={(e) => setDraft({ ...draft, [k]: e.target.value })} />
+          </label>
+        ))}
+      </fieldset>
+      <p className="muted small">{t("settings.replenishment.explain")}</p>
+      <h3>{t("settings.replenishment.overrides")}</h3>
+      {draft.overrides.length === 0 && <p className="muted">{t("settings.replenishment.noOverrides")}</p>}
+      {draft.overrides.length > 0 && (
+        <div className="table-wrap">
+          <table className="compact" data-testid="replenishment-overrides">
+            <caption className="sr-only">{t("settings.replenishment.overrides")}</caption>
+            <thead>
+              <tr>
+                <th scope="col">{t("inventory.columns.sku")}</th>
+                {OVERRIDE_FIELDS.map((f) => (
+                  <th scope="col" key={f}>{t(`settings.replenishment.${f}`)}</th>
+                ))}
+                {owner && <th scope="col"><span className="sr-only">{t("settings.replenishment.removeOverride")}</span></th>}
+              </tr>
+            </thead>
+            <tbody>
+              {draft.overrides.map((o, i) => (
+                <tr key={i}>
+                  <td>
+                    <input aria-label={t("inventory.columns.sku")} required value={o.sku} disabled={!owner} onChange={(e) => setOverride(i, "sku", e.target.value)} />
+                  </td>
+                  {OVERRIDE_FIELDS.map((f) => (
+                    <td key={f}>
+                      <input
+                        type="number"
+                        min={f === "case_pack" ? 1 : 0}
+                        step={1}
+                        aria-label={`${t(`settings.replenishment.${f}`)} (${o.sku || t("inventory.columns.sku")})`}
+                        placeholder={t("settings.replenishment.inherit")}
+                        value={o[f]}
+                        disabled={!owner}
+                        onChange={(e) => setOverride(i, f, e.target.value)}
+                      />
+                    </td>
+                  ))}
+                  {owner && (
+                    <td>
+                      <button type="button" onClick={() => setDraft({ ...draft, overrides: draft.overrides.filter((_, j) => j !== i) })}>
+                        {t("settings.replenishment.removeOverride")}
+                      </button>
+                    </td>
+                  )}
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+      {owner && (
+        <div className="row">
+          <button
+            type="button"
+            onClick={() => setDraft({ ...draft, overrides: [...draft.overrides, { sku: "", lead_time_days: "", safety_stock_days: "", case_pack: "" }] })}
+          >
+            {t("settings.replenishment.addOverride")}
+          </button>
+          <button type="submit" className="primary" disabled={save.isPending}>{t("common.save")}</button>
+          <ConfirmAction
+            label={t("settings.replenishment.restore")}
+            question={t("settings.replenishment.restoreConfirm")}
+            confirm={t("settings.replenishment.restoreYes")}
+            pending={save.isPending}
+            onConfirm={() => save.mutate({})}
+          />
+          {save.isSuccess && <span role="status">{t("common.saved")}</span>}
+        </div>
+      )}
+      {save.error && <InlineError error={save.error} what={t("settings.replenishment.title")} />}
+    </form>
+  );
+}
+
+function Replenishment({ storeId, owner }: { storeId: string; owner: boolean }) {
+  const { t } = useTranslation();
+  const q = useQuery({
+    queryKey: queryKeys.storeData(storeId, "replenishment-settings"),
+    queryFn: () => api.getReplenishmentSettings(storeId),
+    retry: false,
+  });
   return (
     <section className="panel" aria-labelledby="repl-title">
       <h2 id="repl-title">{t("settings.replenishment.title")}</h2>
+      {!owner && <p className="muted">{t("settings.replenishment.readOnly")}</p>}
       {q.isPending && <Loading />}
-      {q.error && <ErrorState error={q.error} what={t("settings.replenishment.title")} />}
-      {q.data && (
-        <form className="row" onSubmit={submit}>
-          {(["lead_time_days", "safety_stock_days", "review_period_days"] as const).map((k) => (
-            <label key={k}>
-              {t(`settings.replenishment.${k}`)}
-              <input type="number" min={0} name={k} defaultValue={q.data[k]} />
-            </label>
-          ))}
-          <button type="submit">{t("common.save")}</button>
-          {save.isSuccess && <span role="status">{t("common.saved")}</span>}
-        </form>
-      )}
+      {q.error && <ErrorState error={q.error} what={t("settings.replenishment.title")} onRetry={() => void q.refetch()} />}
+      {q.data && <ReplenishmentForm key={storeId} storeId={storeId} owner={owner} initial={q.data} />}
     </section>
   );
 }
@@ -342,7 +465,7 @@ export function SettingsPage({ storeId, storeName, role }: { storeId: string; st
       {role !== "owner" && <p className="muted">{t("settings.ownerOnly")}</p>}
       <Members storeId={storeId} owner={role === "owner"} />
       <Tokens storeId={storeId} />
-      <Replenishment storeId={storeId} />
+      <Replenishment storeId={storeId} owner={role === "owner"} />
       {role === "owner" && <Disconnect storeId={storeId} storeName={storeName} />}
     </div>
   );

@@ -1,4 +1,6 @@
 import {
+  replenishmentGetReplenishmentSettings,
+  replenishmentUpdateReplenishmentSettings,
   invitationsCreateInvitation,
   invitationsListInvitations,
   invitationsRevokeInvitation,
@@ -9,8 +11,8 @@ import {
   tokensListTokens,
   tokensRevokeToken,
 } from "../../client/sdk.gen";
-import type { ApiTokenCreate, InvitationCreate } from "../../client/types.gen";
-import { apiFetch, unwrap } from "../../lib/api";
+import type { ApiTokenCreate, InvitationCreate, ReplenishmentSettingsRead } from "../../client/types.gen";
+import { unwrap } from "../../lib/api";
 
 export type { ApiTokenCreated, ApiTokenRead, InvitationRead, MemberRead } from "../../client/types.gen";
 
@@ -32,11 +34,9 @@ export const revokeToken = (tokenId: string) => unwrap(tokensRevokeToken({ path:
 
 export const disconnectStore = (storeId: string) => unwrap(storesDisconnectStore({ path: { store_id: storeId } }));
 
-// Issue 6 (replenishment settings) is not in the OpenAPI document yet: the section says "not
-// available" while the endpoint answers 404.
-export type ReplenishmentSettings = { lead_time_days: number; safety_stock_days: number; review_period_days: number; case_pack?: number | null };
-const json = (body: unknown) => JSON.stringify(body);
+// Replenishment settings: everyone reads them; owners replace them (an empty body restores defaults).
+export type { ReplenishmentSettingsRead as ReplenishmentSettings, SkuOverride } from "../../client/types.gen";
 export const getReplenishmentSettings = (storeId: string) =>
-  apiFetch<ReplenishmentSettings>(`/api/v1/stores/${storeId}/settings/replenishment`);
-export const saveReplenishmentSettings = (storeId: string, body: ReplenishmentSettings) =>
-  apiFetch<ReplenishmentSettings>(`/api/v1/stores/${storeId}/settings/replenishment`, { method: "PUT", body: json(body) });
+  unwrap(replenishmentGetReplenishmentSettings({ path: { store_id: storeId } }));
+export const saveReplenishmentSettings = (storeId: string, body: ReplenishmentSettingsRead | Record<string, never>) =>
+  unwrap(replenishmentUpdateReplenishmentSettings({ path: { store_id: storeId }, body }));

@@ -4,18 +4,17 @@ import { Link } from "react-router";
 import { EmptyState, ErrorState, Loading } from "../../components/common/states";
 import { formatDateTime } from "../../lib/format";
 import { storeHealth } from "../../lib/stores";
-import { isNotAvailable } from "../../lib/api";
 import { storesQuery, syncQuery } from "./api";
 import { ConnectStore } from "./ConnectStore";
 import { StoreAction, StoreStatus } from "./StoreStatus";
 
-/** Latest successful dataset sync (issue 6); stores read live until the server syncs. */
+/** Latest successful dataset sync. */
 function LastSync({ storeId }: { storeId: string }) {
   const { t } = useTranslation();
   const sync = useQuery(syncQuery(storeId));
   if (sync.isPending) return <span className="muted">…</span>;
-  if (sync.error) return <span className="muted small">{isNotAvailable(sync.error) ? t("stores.liveOnly") : "—"}</span>;
-  const times = (sync.data.datasets ?? []).map((d) => d.last_synced_at).filter((v): v is string => !!v).sort();
+  if (sync.error) return <span className="muted small">—</span>;
+  const times = sync.data.datasets.map((d) => d.last_success_at).filter((v): v is string => !!v).sort();
   return <>{times.length ? formatDateTime(times[times.length - 1]) : t("stores.neverSynced")}</>;
 }
 
