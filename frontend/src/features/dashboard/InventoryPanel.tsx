@@ -53,7 +53,7 @@ export function InventoryPanel({
   const firstSync = sync.data?.datasets.some((d) => d.dataset === "inventory" && !d.last_success_at && (isRunning(d) || d.state === "never"));
   const columns = useMemo<ColumnDef<InventoryItem, unknown>[]>(() => {
     const count = (c: { getValue: () => unknown }) => formatNumber(Number(c.getValue()));
-    return [
+    const defs: (ColumnDef<InventoryItem, unknown> & { accessorKey?: string })[] = [
       { accessorKey: "sku", header: t("inventory.columns.sku") },
       { accessorKey: "asin", header: t("inventory.columns.asin") },
       { accessorKey: "product_name", header: t("inventory.columns.product") },
@@ -65,11 +65,12 @@ export function InventoryPanel({
         cell: (c) => <span className={`badge ${c.getValue() === "in_stock" ? "ok" : c.getValue() === "inbound_only" ? "warn" : "bad"}`}>{t(`inventory.status.${String(c.getValue())}`)}</span>,
       },
       { accessorKey: "fulfillable", header: t("inventory.columns.fulfillable"), cell: count },
-      { id: "inbound", accessorFn: (i) => i.inbound ?? 0, header: t("inventory.columns.inbound"), cell: count },
+      { id: "inbound", accessorFn: (i: InventoryItem) => i.inbound ?? 0, header: t("inventory.columns.inbound"), cell: count },
       { accessorKey: "reserved", header: t("inventory.columns.reserved"), cell: count },
       { accessorKey: "unfulfillable", header: t("inventory.columns.unfulfillable"), cell: count },
       { accessorKey: "total", header: t("inventory.columns.total"), cell: count },
-    ].map((c) => ({ ...c, enableSorting: isServerSortable(c.id ?? String(c.accessorKey)) })) as ColumnDef<InventoryItem, unknown>[];
+    ];
+    return defs.map((c) => ({ ...c, enableSorting: isServerSortable(c.id ?? String(c.accessorKey)) })) as ColumnDef<InventoryItem, unknown>[];
   }, [t]);
   const page = inventory.data;
   const filtered = !!(q.trim() || filter.stock || filter.marketplace);

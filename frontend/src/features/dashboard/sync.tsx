@@ -81,7 +81,7 @@ export function Freshness({
               .map((d) =>
                 d.state === "queued"
                   ? t("sync.queued", { dataset: label(d) })
-                  : t("sync.progress", { dataset: label(d), rows: formatNumber(d.rows_seen), count: d.pages }),
+                  : t("sync.progress", { dataset: label(d), rows: formatNumber(d.rows_seen ?? 0), count: d.pages ?? 0 }),
               )
               .join(" · ")
           : successes.length
