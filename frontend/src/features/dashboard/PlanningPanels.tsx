@@ -4,7 +4,9 @@ import { useTranslation } from "react-i18next";
 import type { Status } from "../../client/types.gen";
 import { Panel } from "../../components/common/Panel";
 import { EmptyState, ErrorState, Loading } from "../../components/common/states";
-import { formatDateTime, formatNumber } from "../../lib/format";
+import type { TFunction } from "i18next";
+import type { AttentionReason } from "../../client/types.gen";
+import { formatDateTime, formatMoney, formatNumber } from "../../lib/format";
 import { queryKeys } from "../../lib/query-keys";
 import { csvUrl, fetchDecisionJournal, fetchListingsAttention, fetchReplenishment, type ReplenishmentItem } from "./api";
 import { Freshness, useReloadAfterSync } from "./sync";
@@ -170,6 +172,18 @@ export function ReplenishmentPanel({ storeId, region, role }: { storeId: string;
   );
 }
 
+/** Where a reason comes from and when: each dataset behind it with its own last sync. */
+export function reasonSource(t: TFunction, r: AttentionReason): string {
+  const byDataset = Object.entries(r.synced_at_by_dataset ?? {});
+  if (byDataset.length === 0)
+    return t("listings.source", { source: t(`listings.sources.${r.source}`, { defaultValue: r.source }), time: formatDateTime(r.synced_at) });
+  return t("listings.sourceBy", {
+    list: byDataset
+      .map(([dataset, time]) => t("listings.datasetSynced", { dataset: t(`sync.datasets.${dataset}`, { defaultValue: dataset }), time: formatDateTime(time) }))
+      .join(t("listings.separator")),
+  });
+}
+
 export function ListingsPanel({ storeId, region, role }: { storeId: string; region: string; role: string }) {
   const { t } = useTranslation();
   const q = useQuery({
@@ -205,9 +219,15 @@ export function ListingsPanel({ storeId, region, role }: { storeId: string; regi
                 {l.reasons.map((r, i) => (
                   <li key={`${r.kind}-${i}`}>
                     <strong>{t(`listings.kinds.${r.kind}`, { defaultValue: r.kind })}</strong>{" "}
-                    <span className="muted small">
-                      {t("listings.source", { source: t(`listings.sources.${r.source}`, { defaultValue: r.source }), time: formatDateTime(r.synced_at) })}
-                    </span>
+                    {r.price != null && r.previous_price != null && (
+                      <span data-testid="price-change">
+                        {t("listings.priceChange", {
+                          from: formatMoney(Number(r.previous_price), r.currency ?? l.currency ?? "USD"),
+                          to: formatMoney(Number(r.price), r.currency ?? l.currency ?? "USD"),
+                        })}{" "}
+                      </span>
+                    )}
+                    <span className="muted small">{reasonSource(t, r)}</span>
                     <details>
                       <summary>{t("listings.details")}</summary>
                       <p lang="en">{r.detail}</p>

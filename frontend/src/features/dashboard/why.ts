@@ -48,6 +48,15 @@ export function whyDetails(t: TFunction, item: ReplenishmentItem): string[] {
       casePack: i.case_pack,
     }),
     ...(i.overridden ? [t("why.overridden")] : []),
+    ...(item.amazon_recommendation
+      ? [
+          t("why.amazon", {
+            quantity: num(item.amazon_recommendation.recommended_quantity),
+            date: item.amazon_recommendation.recommended_ship_date ?? "—",
+            time: formatDateTime(item.amazon_recommendation.synced_at),
+          }),
+        ]
+      : []),
     t("why.source", { inventory: formatDateTime(i.inventory_synced_at), orders: formatDateTime(i.orders_synced_at), timeZone: i.time_zone }),
   ];
 }
