@@ -9,6 +9,7 @@ import {
 } from "@tanstack/react-table";
 import { useState, type ReactNode } from "react";
 import { useTranslation } from "react-i18next";
+import { scrollable } from "./scrollable";
 
 /**
  * Sortable, paginated table (TanStack Table); filtering is done by the caller on `data`.
@@ -50,7 +51,7 @@ export function DataTable<T>({
   });
   const page = table.getState().pagination.pageIndex;
   return (
-    <div className="table-wrap">
+    <div className="table-wrap" {...scrollable(caption)}>
       <table data-testid={testId}>
         <caption className="sr-only">{caption}</caption>
         <thead>

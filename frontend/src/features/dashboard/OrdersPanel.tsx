@@ -9,6 +9,7 @@ import { queryKeys } from "../../lib/query-keys";
 import { csvUrl, fetchOrderSummary } from "./api";
 import { chartDays, mainCurrency, STATUS_ORDER, topSkus } from "./orders";
 import { Freshness, useReloadAfterSync } from "./sync";
+import { scrollable } from "../../components/common/scrollable";
 
 const PERIODS = [7, 30, 90] as const;
 
@@ -136,7 +137,7 @@ export default function OrdersPanel({ storeId, region, role }: { storeId: string
             {data.late_unshipped.length === 0 ? (
               <p className="muted">{t("orders.noneLate")}</p>
             ) : (
-              <div className="table-wrap">
+              <div className="table-wrap" {...scrollable(t("orders.lateUnshipped"))}>
                 <table className="compact">
                   <caption className="sr-only">{t("orders.lateUnshipped")}</caption>
                   <thead>
@@ -163,7 +164,7 @@ export default function OrdersPanel({ storeId, region, role }: { storeId: string
           </div>
           <div data-testid="sku-velocity">
             <h3>{t("orders.velocity")}</h3>
-            <div className="table-wrap">
+            <div className="table-wrap" {...scrollable(t("orders.velocity"))}>
               <table className="compact">
                 <caption className="sr-only">{t("orders.velocity")}</caption>
                 <thead>

@@ -11,6 +11,7 @@ import { queryKeys } from "../../lib/query-keys";
 import { csvUrl, fetchDecisionJournal, fetchListingsAttention, fetchReplenishment, type ReplenishmentItem } from "./api";
 import { Freshness, useReloadAfterSync } from "./sync";
 import { whyDetails, whyReason } from "./why";
+import { scrollable } from "../../components/common/scrollable";
 
 const STATUSES: Status[] = ["out_of_stock", "reorder_now", "reorder_soon", "healthy", "overstocked"];
 const TONE: Record<string, string> = { out_of_stock: "bad", reorder_now: "bad", reorder_soon: "warn", healthy: "ok", overstocked: "warn", high: "bad", medium: "warn", low: "ok" };
@@ -57,7 +58,7 @@ function Journal({ storeId }: { storeId: string }) {
             {t("journal.summary", { count: journal.data.decisions.length, skus: journal.data.skus.length })}{" "}
             {accuracy !== null && t("journal.accuracy", { percent: formatNumber(Math.round(accuracy * 100)) })}
           </p>
-          <div className="table-wrap">
+          <div className="table-wrap" {...scrollable(t("journal.calibration"))}>
             <table className="compact">
               <caption className="sr-only">{t("journal.calibration")}</caption>
               <thead>
@@ -131,7 +132,7 @@ export function ReplenishmentPanel({ storeId, region, role }: { storeId: string;
         <EmptyState title={status ? t("replenishment.noneWithStatus") : t("replenishment.empty")} hint={t("replenishment.emptyHint")} />
       )}
       {q.data && q.data.items.length > 0 && (
-        <div className="table-wrap">
+        <div className="table-wrap" {...scrollable(t("replenishment.title"))}>
           <table data-testid="replenishment-table">
             <caption className="sr-only">{t("replenishment.title")}</caption>
             <thead>

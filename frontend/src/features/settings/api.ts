@@ -7,6 +7,7 @@ import {
   storesDisconnectStore,
   storesListMembers,
   storesRemoveMember,
+  storesChangeMemberRole,
   tokensCreateToken,
   tokensListTokens,
   tokensRevokeToken,
@@ -20,6 +21,8 @@ export type { ApiTokenCreated, ApiTokenRead, InvitationRead, MemberRead } from "
 export const listMembers = (storeId: string) => unwrap(storesListMembers({ path: { store_id: storeId } }));
 export const removeMember = (storeId: string, userId: string) =>
   unwrap(storesRemoveMember({ path: { store_id: storeId, user_id: userId } }));
+export const changeMemberRole = (storeId: string, userId: string, role: "owner" | "viewer") =>
+  unwrap(storesChangeMemberRole({ path: { store_id: storeId, user_id: userId }, body: { role } }));
 export const listInvitations = (storeId: string) =>
   unwrap(invitationsListInvitations({ path: { store_id: storeId } }));
 export const createInvitation = (storeId: string, body: InvitationCreate) =>

@@ -7,6 +7,7 @@ import { storeHealth } from "../../lib/stores";
 import { storesQuery, syncQuery } from "./api";
 import { ConnectStore } from "./ConnectStore";
 import { StoreAction, StoreStatus } from "./StoreStatus";
+import { scrollable } from "../../components/common/scrollable";
 
 /** Latest successful dataset sync. */
 function LastSync({ storeId }: { storeId: string }) {
@@ -31,7 +32,7 @@ export function StoresPage() {
         <EmptyState title={t("stores.empty")} hint={t("stores.emptyHint")} />
       )}
       {stores.data && stores.data.length > 0 && (
-        <div className="table-wrap">
+        <div className="table-wrap" {...scrollable(t("stores.title"))}>
           <table data-testid="stores-table">
             <caption className="sr-only">{t("stores.title")}</caption>
             <thead>
