@@ -123,7 +123,7 @@ def check_page(browser: tuple[Any, list[str]], name: str) -> None:
         for v in result["violations"]
         if v["impact"] in ("serious", "critical")
     ]
-    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True, timeout=90_000)
     assert not bad, f"{name}: accessibility violations: {bad}"
     assert not csp_violations, csp_violations
 
@@ -252,12 +252,37 @@ def test_seller_morning_in_the_browser(
     expect(audit).to_contain_text("searchOrders")
     check_page(browser, "07-audit-log")
 
+    # Reports: the sync's own reports are listed; Amazon's original document and the parsed
+    # rows can be downloaded, and the rows shown.
+    page.get_by_role("link", name="Reports", exact=True).click()
+    reports = page.get_by_test_id("reports-table")
+    done = reports.locator("tbody tr").filter(has_text="FBA inventory").filter(has_text="Done")
+    expect(done.first).to_be_visible()
+    with page.expect_download() as download_info:
+        done.first.get_by_role("link", name=re.compile("original document")).click()
+    original = Path(download_info.value.path()).read_text(encoding="utf-8", errors="replace")
+    assert "sku" in original.splitlines()[0].lower()
+    done.first.get_by_role("button", name=re.compile("Show the parsed rows")).click()
+    expect(page.get_by_test_id("report-rows").locator("tbody tr").first).to_be_visible()
+    check_page(browser, "07b-reports")
+
     # Settings: every section is present (those whose API is not deployed say so).
     page.get_by_role("link", name="Settings").click()
     expect(page.get_by_role("heading", name="Disconnect this store")).to_be_visible()
     page.get_by_role("button", name="Disconnect…").click()
     expect(page.get_by_role("alertdialog")).to_contain_text("Live data stops now")
     page.get_by_role("button", name="Cancel").click()
+    # Replenishment settings: a value out of range is refused by the server, next to the field.
+    lead = page.get_by_label("Lead time (days)")
+    lead.fill("400")
+    page.get_by_test_id("replenishment-settings").get_by_role("button", name="Save").click()
+    expect(page.get_by_text("Enter a whole number from 0 to 365.")).to_be_visible()
+    expect(lead).to_have_attribute("aria-invalid", "true")
+    lead.fill("21")
+    page.get_by_test_id("replenishment-settings").get_by_role("button", name="Save").click()
+    expect(page.get_by_test_id("replenishment-settings").get_by_role("status")).to_have_text("Saved")
+    saved = page.request.get(f"/api/v1/stores/{store_id}/settings/replenishment").json()
+    assert saved["lead_time_days"] == 21
     check_page(browser, "08-settings")
 
     # Stores list with the connected store.

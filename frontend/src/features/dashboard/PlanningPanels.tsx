@@ -13,6 +13,8 @@ import { Freshness, useReloadAfterSync } from "./sync";
 import { whyDetails, whyReason } from "./why";
 import { scrollable } from "../../components/common/scrollable";
 
+/** Suggestions come most urgent first; a page keeps the dashboard light with hundreds of SKUs. */
+const REPLENISHMENT_PAGE = 25;
 const STATUSES: Status[] = ["out_of_stock", "reorder_now", "reorder_soon", "healthy", "overstocked"];
 const TONE: Record<string, string> = { out_of_stock: "bad", reorder_now: "bad", reorder_soon: "warn", healthy: "ok", overstocked: "warn", high: "bad", medium: "warn", low: "ok" };
 const num = (v: string | number | null | undefined) => (v === null || v === undefined ? "—" : formatNumber(Number(v)));
@@ -94,6 +96,7 @@ function Journal({ storeId }: { storeId: string }) {
 export function ReplenishmentPanel({ storeId, region, role }: { storeId: string; region: string; role: string }) {
   const { t } = useTranslation();
   const [status, setStatus] = useState<Status | "">("");
+  const [page, setPage] = useState(0);
   const q = useQuery({
     queryKey: queryKeys.storeData(storeId, "replenishment", status),
     queryFn: () => fetchReplenishment(storeId, status),
@@ -111,7 +114,14 @@ export function ReplenishmentPanel({ storeId, region, role }: { storeId: string;
         <>
           <label className="row">
             <span className="sr-only">{t("replenishment.filterStatus")}</span>
-            <select value={status} onChange={(e) => setStatus(e.target.value as Status | "")} data-testid="replenishment-status">
+            <select
+              value={status}
+              onChange={(e) => {
+                setStatus(e.target.value as Status | "");
+                setPage(0);
+              }}
+              data-testid="replenishment-status"
+            >
               <option value="">{t("common.all")}</option>
               {STATUSES.map((s) => (
                 <option key={s} value={s}>
@@ -147,7 +157,7 @@ export function ReplenishmentPanel({ storeId, region, role }: { storeId: string;
               </tr>
             </thead>
             <tbody>
-              {q.data.items.map((r) => (
+              {q.data.items.slice(page * REPLENISHMENT_PAGE, (page + 1) * REPLENISHMENT_PAGE).map((r) => (
                 <tr key={`${r.sku}-${r.marketplace_id}`}>
                   <td>
                     <strong>{r.sku}</strong>
@@ -166,6 +176,19 @@ export function ReplenishmentPanel({ storeId, region, role }: { storeId: string;
               ))}
             </tbody>
           </table>
+          {q.data.items.length > REPLENISHMENT_PAGE && (
+            <nav className="pager row" aria-label={t("table.pagination")}>
+              <button type="button" onClick={() => setPage(page - 1)} disabled={page === 0}>
+                {t("table.previous")}
+              </button>
+              <span className="muted small">
+                {t("table.pageOf", { page: page + 1, pages: Math.ceil(q.data.items.length / REPLENISHMENT_PAGE), rows: q.data.items.length })}
+              </span>
+              <button type="button" onClick={() => setPage(page + 1)} disabled={(page + 1) * REPLENISHMENT_PAGE >= q.data.items.length}>
+                {t("table.next")}
+              </button>
+            </nav>
+          )}
         </div>
       )}
       <Journal storeId={storeId} />
@@ -193,6 +216,8 @@ export function ListingsPanel({ storeId, region, role }: { storeId: string; regi
     retry: false,
   });
   useReloadAfterSync(storeId, ["inventory", "orders", "listings"], queryKeys.storeData(storeId, "listings-attention"));
+  const [page, setPage] = useState(0);
+  const items = q.data?.items ?? [];
   return (
     <Panel
       id="listings"
@@ -209,7 +234,7 @@ export function ListingsPanel({ storeId, region, role }: { storeId: string; regi
       {q.data && q.data.items.length === 0 && <EmptyState title={t("listings.empty")} hint={t("listings.emptyHint")} />}
       {q.data && q.data.items.length > 0 && (
         <ul className="attention" data-testid="listings-attention">
-          {q.data.items.map((l) => (
+          {items.slice(page * REPLENISHMENT_PAGE, (page + 1) * REPLENISHMENT_PAGE).map((l) => (
             <li key={`${l.sku}-${l.marketplace_id}`}>
               <div className="row">
                 <span className={`badge ${TONE[l.severity] ?? ""}`}>{t(`listings.severity.${l.severity}`, { defaultValue: l.severity })}</span>
@@ -239,6 +264,19 @@ export function ListingsPanel({ storeId, region, role }: { storeId: string; regi
             </li>
           ))}
         </ul>
+      )}
+      {items.length > REPLENISHMENT_PAGE && (
+        <nav className="pager row" aria-label={t("table.pagination")}>
+          <button type="button" onClick={() => setPage(page - 1)} disabled={page === 0}>
+            {t("table.previous")}
+          </button>
+          <span className="muted small">
+            {t("table.pageOf", { page: page + 1, pages: Math.ceil(items.length / REPLENISHMENT_PAGE), rows: items.length })}
+          </span>
+          <button type="button" onClick={() => setPage(page + 1)} disabled={(page + 1) * REPLENISHMENT_PAGE >= items.length}>
+            {t("table.next")}
+          </button>
+        </nav>
       )}
     </Panel>
   );
