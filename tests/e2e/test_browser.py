@@ -280,7 +280,9 @@ def test_seller_morning_in_the_browser(
     expect(lead).to_have_attribute("aria-invalid", "true")
     lead.fill("21")
     page.get_by_test_id("replenishment-settings").get_by_role("button", name="Save").click()
-    expect(page.get_by_test_id("replenishment-settings").get_by_role("status")).to_have_text("Saved")
+    expect(page.get_by_test_id("replenishment-settings").get_by_role("status")).to_have_text(
+        "Saved"
+    )
     saved = page.request.get(f"/api/v1/stores/{store_id}/settings/replenishment").json()
     assert saved["lead_time_days"] == 21
     check_page(browser, "08-settings")
