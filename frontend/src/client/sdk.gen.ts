@@ -333,8 +333,9 @@ export const storesDisconnectStore = <ThrowOnError extends boolean = false>(opti
 
 /**
  * Delete Store Data
- * Delete a revoked store's synced data now (snapshots, replenishment, sync state) instead
- * of at the end of the retention window; audit events stay. Owners only; idempotent.
+ * Delete a revoked store's synced data now (snapshots, reports, replenishment, sync
+ * state) instead of at the end of the retention window; audit events stay. Owners only;
+ * idempotent.
  * 409 `store_connected` while the store is connected: disconnect it first.
  */
 export const storesDeleteStoreData = <ThrowOnError extends boolean = false>(options: Options<StoresDeleteStoreDataData, ThrowOnError>) => {
