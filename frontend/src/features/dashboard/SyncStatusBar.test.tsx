@@ -20,6 +20,32 @@ describe("SyncStatusBar", () => {
   });
 });
 
+describe("SyncStatusBar and revocation", () => {
+  it("reads the store again when a sync stops (Amazon revoked it)", async () => {
+    let reads = 0;
+    stubServer({
+      "GET /api/v1/stores/s1/sync": {
+        body: { store_id: "s1", done: true, datasets: [{ ...done, state: "stopped", last_error: "store_revoked" }] },
+      },
+    });
+    const { QueryClient, QueryClientProvider } = await import("@tanstack/react-query");
+    const { render } = await import("@testing-library/react");
+    const qc = new QueryClient({ defaultOptions: { queries: { retry: false } } });
+    qc.setQueryData(["stores", "s1"], { id: "s1", status: "connected" });
+    qc.getQueryCache().subscribe((e) => {
+      if (e.type === "updated" && e.action.type === "invalidate" && JSON.stringify(e.query.queryKey) === '["stores","s1"]') reads += 1;
+    });
+    render(
+      <QueryClientProvider client={qc}>
+        <SyncStatusBar storeId="s1" region="na" role="owner" />
+      </QueryClientProvider>,
+    );
+    expect(await screen.findByText(/Inventory: stopped/)).toBeInTheDocument();
+    await waitFor(() => expect(reads).toBeGreaterThan(0));
+    expect(qc.getQueryState(["stores", "s1"])?.isInvalidated).toBe(true);
+  });
+});
+
 describe("Freshness", () => {
   it("asks the server for a sync and shows its progress from the answer", async () => {
     const { calls } = stubServer({

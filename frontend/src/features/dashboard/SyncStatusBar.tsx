@@ -1,12 +1,21 @@
+import { useQueryClient } from "@tanstack/react-query";
+import { useEffect } from "react";
 import { useTranslation } from "react-i18next";
 import { ErrorState } from "../../components/common/states";
 import { formatDateTime } from "../../lib/format";
+import { queryKeys } from "../../lib/query-keys";
 import { isRunning, useSyncStatus } from "./sync";
 
 /** Every dataset of the store: state, last success, next scheduled sync, last error. */
 export function SyncStatusBar({ storeId, region, role }: { storeId: string; region: string; role: string }) {
   const { t } = useTranslation();
   const status = useSyncStatus(storeId);
+  const qc = useQueryClient();
+  // A sync that stops means Amazon revoked the store: read the store again (status, banner).
+  const stopped = status.data?.datasets.some((d) => d.state === "stopped") ?? false;
+  useEffect(() => {
+    if (stopped) void qc.invalidateQueries({ queryKey: queryKeys.store(storeId), exact: true });
+  }, [stopped, qc, storeId]);
   if (status.isPending) return null;
   if (status.error) return <ErrorState error={status.error} what={t("sync.title")} region={region} onRetry={() => void status.refetch()} />;
   return (
