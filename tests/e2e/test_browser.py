@@ -414,7 +414,7 @@ def test_tokens_team_and_two_factor_in_the_browser(
     # Invite a teammate as a viewer; the invitation is listed and e-mailed.
     members = page.get_by_test_id("members")
     members.get_by_label("Email").fill(TEAMMATE_EMAIL)
-    members.get_by_label("Role").select_option("viewer")
+    members.get_by_label("Role", exact=True).select_option("viewer")
     members.get_by_role("button", name="Send invitation").click()
     expect(members.get_by_role("status")).to_contain_text(
         f"Invitation e-mailed to {TEAMMATE_EMAIL}"
@@ -480,8 +480,16 @@ def test_tokens_team_and_two_factor_in_the_browser(
     teammate = (
         page.get_by_test_id("members-list").get_by_role("listitem").filter(has_text=TEAMMATE_EMAIL)
     )
-    expect(teammate).to_contain_text("Viewer")
+    role = teammate.get_by_label(f"Role of {TEAMMATE_EMAIL}")
+    expect(role).to_have_value("viewer")
     expect(page.get_by_test_id("members")).to_contain_text("No open invitations.")  # it was used
+    # The owner makes the teammate an owner with the role selector (PATCH .../members/{id}).
+    role.select_option("owner")
+    expect(page.get_by_test_id("members").get_by_role("status")).to_contain_text(
+        f"Role of {TEAMMATE_EMAIL} changed."
+    )
+    expect(teammate).to_contain_text(f"{TEAMMATE_EMAIL} — Owner")
+    expect(role).to_have_value("owner")
     teammate.get_by_role("button", name="Remove").click()
     teammate.get_by_role("button", name="Yes, remove").click()
     expect(page.get_by_test_id("members-list")).not_to_contain_text(TEAMMATE_EMAIL)
