@@ -414,7 +414,7 @@ def test_tokens_team_and_two_factor_in_the_browser(
     # Invite a teammate as a viewer; the invitation is listed and e-mailed.
     members = page.get_by_test_id("members")
     members.get_by_label("Email").fill(TEAMMATE_EMAIL)
-    members.get_by_label("Role", exact=True).select_option("viewer")
+    members.locator("form").get_by_label("Role").select_option("viewer")
     members.get_by_role("button", name="Send invitation").click()
     expect(members.get_by_role("status")).to_contain_text(
         f"Invitation e-mailed to {TEAMMATE_EMAIL}"
