@@ -10,6 +10,7 @@ import { queryKeys } from "../../lib/query-keys";
 import { fetchInventoryPage, inventoryCsvUrl, type InventoryItem, type InventoryQuery, type StockFilter } from "./api";
 import { fromServerSort, isServerSortable, stockStatus, toServerSort } from "./inventory";
 import { Freshness, isRunning, useReloadAfterSync, useSyncStatus } from "./sync";
+import { retryServerError } from "../../lib/api";
 
 const STOCK_FILTERS: StockFilter[] = ["in_stock", "out_of_stock", "inbound", "unfulfillable"];
 const PAGE_SIZE = 50;
@@ -46,7 +47,7 @@ export function InventoryPanel({
     queryKey: queryKeys.storeData(storeId, "inventory", query),
     queryFn: () => fetchInventoryPage(storeId, query, PAGE_SIZE),
     placeholderData: keepPreviousData,
-    retry: false,
+    retry: retryServerError,
   });
   useReloadAfterSync(storeId, ["inventory"], queryKeys.storeData(storeId, "inventory"));
   const sync = useSyncStatus(storeId);

@@ -10,6 +10,7 @@ import { csvUrl, fetchOrderSummary } from "./api";
 import { chartDays, mainCurrency, STATUS_ORDER, topSkus } from "./orders";
 import { Freshness, useReloadAfterSync } from "./sync";
 import { scrollable } from "../../components/common/scrollable";
+import { retryServerError } from "../../lib/api";
 
 const PERIODS = [7, 30, 90] as const;
 
@@ -26,7 +27,7 @@ export default function OrdersPanel({ storeId, region, role }: { storeId: string
     queryKey: queryKeys.storeData(storeId, "orders-summary", days),
     queryFn: () => fetchOrderSummary(storeId, days),
     placeholderData: keepPreviousData,
-    retry: false,
+    retry: retryServerError,
   });
   useReloadAfterSync(storeId, ["orders"], queryKeys.storeData(storeId, "orders-summary"));
   const data = summary.data;

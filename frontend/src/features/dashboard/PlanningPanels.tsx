@@ -12,6 +12,7 @@ import { csvUrl, fetchDecisionJournal, fetchListingsAttention, fetchReplenishmen
 import { Freshness, useReloadAfterSync } from "./sync";
 import { whyDetails, whyReason } from "./why";
 import { scrollable } from "../../components/common/scrollable";
+import { retryServerError } from "../../lib/api";
 
 /** Suggestions come most urgent first; a page keeps the dashboard light with hundreds of SKUs. */
 const REPLENISHMENT_PAGE = 25;
@@ -43,7 +44,7 @@ function Journal({ storeId }: { storeId: string }) {
     queryKey: queryKeys.storeData(storeId, "replenishment-journal"),
     queryFn: () => fetchDecisionJournal(storeId),
     enabled: open,
-    retry: false,
+    retry: retryServerError,
   });
   const scored = journal.data?.skus.filter((s) => s.accuracy !== null) ?? [];
   const accuracy = scored.length ? scored.reduce((sum, s) => sum + Number(s.accuracy), 0) / scored.length : null;
@@ -101,7 +102,7 @@ export function ReplenishmentPanel({ storeId, region, role }: { storeId: string;
     queryKey: queryKeys.storeData(storeId, "replenishment", status),
     queryFn: () => fetchReplenishment(storeId, status),
     placeholderData: keepPreviousData,
-    retry: false,
+    retry: retryServerError,
   });
   useReloadAfterSync(storeId, ["inventory", "orders"], queryKeys.storeData(storeId, "replenishment"));
   const counts = q.data?.status_counts ?? {};
@@ -213,7 +214,7 @@ export function ListingsPanel({ storeId, region, role }: { storeId: string; regi
   const q = useQuery({
     queryKey: queryKeys.storeData(storeId, "listings-attention"),
     queryFn: () => fetchListingsAttention(storeId),
-    retry: false,
+    retry: retryServerError,
   });
   useReloadAfterSync(storeId, ["inventory", "orders", "listings"], queryKeys.storeData(storeId, "listings-attention"));
   const [page, setPage] = useState(0);
