@@ -13,5 +13,7 @@ export default defineConfig({
     globals: true,
     setupFiles: ["src/test/setup.ts"],
     include: ["src/**/*.test.{ts,tsx}"],
+    // CI machines are shared and loaded: user-event tests typing into forms can pass 5 s there.
+    testTimeout: 20_000,
   },
 });

@@ -106,6 +106,9 @@ ROUTES: dict[tuple[str, str], Route] = {
         STORE_WRITE, body={"email": "teammate@example.com", "role": "viewer"}, owner={201}
     ),
     ("DELETE", STORE + "/invitations/{invitation_id}"): Route(STORE_WRITE, owner={404}),
+    ("PATCH", STORE + "/members/{user_id}"): Route(
+        STORE_WRITE, body={"role": "viewer"}, owner={404}
+    ),
     ("DELETE", STORE + "/members/{user_id}"): Route(STORE_WRITE, owner={404}),
     # Last on purpose: the owner's call disconnects the store ...
     ("DELETE", STORE + "/authorization"): Route(STORE_WRITE, owner={200}),

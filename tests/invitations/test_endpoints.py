@@ -133,3 +133,51 @@ class TestInvitations:
             f"/api/v1/stores/{store['id']}/members/{members[0]['user_id']}"
         )
         assert r.status_code == 409 and r.json()["code"] == "last_owner"
+
+
+class TestMemberRoles:
+    async def test_owner_promotes_and_demotes_a_member_and_it_is_audited(
+        self, app: FastAPI, user_client: httpx.AsyncClient, sim_http: httpx.AsyncClient
+    ) -> None:
+        store = await connect_store(user_client, sim_http)
+        base = f"/api/v1/stores/{store['id']}"
+        async with signed_in_client(app) as mate:
+            await invite(user_client, store["id"], mate.email, "viewer")  # type: ignore[attr-defined]
+            token = last_link_token(app, mate.email)  # type: ignore[attr-defined]
+            assert (await mate.post("/api/v1/invitations/accept", json={"token": token})).is_success
+            members = (await user_client.get(f"{base}/members")).json()
+            mate_id = next(m["user_id"] for m in members if m["email"] == mate.email)  # type: ignore[attr-defined]
+            owner_id = next(m["user_id"] for m in members if m["user_id"] != mate_id)
+
+            # A viewer cannot change roles, not even their own.
+            r = await mate.patch(f"{base}/members/{mate_id}", json={"role": "owner"})
+            assert r.status_code == 403 and r.json()["code"] == "store_role_forbidden"
+
+            r = await user_client.patch(f"{base}/members/{mate_id}", json={"role": "owner"})
+            assert r.status_code == 200, r.text
+            assert r.json()["role"] == "owner" and r.json()["user_id"] == mate_id
+            assert (await mate.get(base)).json()["role"] == "owner"
+            # Two owners: the first may step down; now the teammate is the only owner.
+            r = await mate.patch(f"{base}/members/{owner_id}", json={"role": "viewer"})
+            assert r.status_code == 200 and r.json()["role"] == "viewer"
+            r = await mate.patch(f"{base}/members/{mate_id}", json={"role": "viewer"})
+            assert r.status_code == 409 and r.json()["code"] == "last_owner"
+            # Setting the role a member already has changes nothing and is not audited.
+            r = await mate.patch(f"{base}/members/{mate_id}", json={"role": "owner"})
+            assert r.status_code == 200 and r.json()["role"] == "owner"
+
+            r = await mate.patch(f"{base}/members/{mate_id}", json={"role": "admin"})
+            assert r.status_code == 422 and r.json()["code"] == "validation_error"
+            r = await mate.patch(f"{base}/members/{uuid.uuid4()}", json={"role": "viewer"})
+            assert r.status_code == 404 and r.json()["code"] == "member_not_found"
+
+            events = (
+                await mate.get(f"{base}/audit-events", params={"action": "membership_role_changed"})
+            ).json()["items"]
+            changes = [
+                (e["details"]["user_id"], e["details"]["old_role"], e["details"]["new_role"])
+                for e in events
+            ]
+            assert sorted(changes) == sorted(
+                [(mate_id, "viewer", "owner"), (owner_id, "owner", "viewer")]
+            )

@@ -48,6 +48,7 @@ export function AppRoutes() {
         <Route path="mfa" element={guarded(<MfaEnrolPage />)} />
         <Route path="stores" element={guarded(<StoresPage />)} />
         <Route path="stores/:storeId" element={guarded(<StoreLayout tab="dashboard" />)} />
+        <Route path="stores/:storeId/reports" element={guarded(<StoreLayout tab="reports" />)} />
         <Route path="stores/:storeId/audit" element={guarded(<StoreLayout tab="audit" />)} />
         <Route path="stores/:storeId/settings" element={guarded(<StoreLayout tab="settings" />)} />
         <Route path="audit" element={guarded(<AllAuditPage />)} />

@@ -6,11 +6,12 @@ import { formatDateTime } from "../lib/format";
 import { storeHealth } from "../lib/stores";
 import { AuditPage } from "../features/audit/AuditPage";
 import { StoreDashboard } from "../features/dashboard/StoreDashboard";
+import { ReportsPage } from "../features/reports/ReportsPage";
 import { SettingsPage } from "../features/settings/SettingsPage";
 import { storeQuery } from "../features/stores/api";
 import { StoreAction, StoreStatus } from "../features/stores/StoreStatus";
 
-export type StoreTab = "dashboard" | "audit" | "settings";
+export type StoreTab = "dashboard" | "reports" | "audit" | "settings";
 
 export default function StoreLayout({ tab }: { tab: StoreTab }) {
   const { t } = useTranslation();
@@ -49,10 +50,12 @@ export default function StoreLayout({ tab }: { tab: StoreTab }) {
       )}
       <nav className="tabs row" aria-label={t("store.sections")}>
         <NavLink end to={`/stores/${storeId}`}>{t("store.tabs.dashboard")}</NavLink>
+        <NavLink to={`/stores/${storeId}/reports`}>{t("store.tabs.reports")}</NavLink>
         <NavLink to={`/stores/${storeId}/audit`}>{t("store.tabs.audit")}</NavLink>
         <NavLink to={`/stores/${storeId}/settings`}>{t("store.tabs.settings")}</NavLink>
       </nav>
-      {tab === "dashboard" && <StoreDashboard storeId={storeId} region={s.region} />}
+      {tab === "dashboard" && <StoreDashboard storeId={storeId} region={s.region} role={s.role} marketplaces={s.marketplace_ids} />}
+      {tab === "reports" && <ReportsPage storeId={storeId} role={s.role} region={s.region} />}
       {tab === "audit" && <AuditPage storeId={storeId} />}
       {tab === "settings" && <SettingsPage storeId={storeId} storeName={s.name} role={s.role} />}
     </main>

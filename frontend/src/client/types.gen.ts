@@ -1086,6 +1086,16 @@ export type MemberRead = {
 };
 
 /**
+ * MemberRoleUpdate
+ */
+export type MemberRoleUpdate = {
+    /**
+     * Role
+     */
+    role: 'owner' | 'viewer';
+};
+
+/**
  * MfaCode
  */
 export type MfaCode = {
@@ -3469,6 +3479,56 @@ export type StoresRemoveMemberResponses = {
 };
 
 export type StoresRemoveMemberResponse = StoresRemoveMemberResponses[keyof StoresRemoveMemberResponses];
+
+export type StoresChangeMemberRoleData = {
+    body: MemberRoleUpdate;
+    path: {
+        /**
+         * User Id
+         */
+        user_id: string;
+        /**
+         * Store Id
+         */
+        store_id: string;
+    };
+    query?: never;
+    url: '/api/v1/stores/{store_id}/members/{user_id}';
+};
+
+export type StoresChangeMemberRoleErrors = {
+    /**
+     * bad_request (unreadable body)
+     */
+    400: Problem;
+    /**
+     * store_role_forbidden, csrf_failed, token_read_only
+     */
+    403: Problem;
+    /**
+     * store_not_found, member_not_found
+     */
+    404: Problem;
+    /**
+     * last_owner
+     */
+    409: Problem;
+    /**
+     * validation_error
+     */
+    422: Problem;
+};
+
+export type StoresChangeMemberRoleError = StoresChangeMemberRoleErrors[keyof StoresChangeMemberRoleErrors];
+
+export type StoresChangeMemberRoleResponses = {
+    /**
+     * Successful Response
+     */
+    200: MemberRead;
+};
+
+export type StoresChangeMemberRoleResponse = StoresChangeMemberRoleResponses[keyof StoresChangeMemberRoleResponses];
 
 export type OrdersListOrdersData = {
     body?: never;

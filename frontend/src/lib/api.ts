@@ -80,3 +80,11 @@ export async function apiFetch<T>(path: string, init: RequestInit = {}): Promise
   if (!response.ok) throw new ApiError(response.status, body as Partial<Problem>, response.headers.get("Retry-After"));
   return body as T;
 }
+
+/**
+ * Retry policy of the dashboard's reads: one more try after a server error (a 5xx such as a
+ * database deadlock under load is transient); a problem with a code (409, 404...) is an answer.
+ */
+export function retryServerError(failures: number, error: Error): boolean {
+  return failures < 1 && error instanceof ApiError && error.status >= 500;
+}

@@ -8,6 +8,13 @@ describe("storeHealth", () => {
     expect(storeHealth({ status: "connected", authorized_at: "2026-11-01T00:00:00Z" }, now)).toEqual({ kind: "connected", daysLeft: 335 });
     expect(storeHealth({ status: "revoked", authorized_at: "2026-11-01T00:00:00Z" }, now)).toEqual({ kind: "revoked" });
   });
+  it("follows the server's renewal countdown when it has one", () => {
+    // The grant date alone would say 335 days; the server knows better (e.g. a renewal it tracks).
+    const granted = "2026-11-01T00:00:00Z";
+    expect(storeHealth({ status: "connected", authorized_at: granted, days_until_renewal: 12, renewal_due: true }, now)).toEqual({ kind: "renewal", daysLeft: 12 });
+    expect(storeHealth({ status: "connected", authorized_at: granted, days_until_renewal: 40, renewal_due: false }, now)).toEqual({ kind: "connected", daysLeft: 40 });
+    expect(storeHealth({ status: "revoked", authorized_at: granted, days_until_renewal: 3, renewal_due: true }, now)).toEqual({ kind: "revoked" });
+  });
 });
 
 describe("toCsv", () => {

@@ -1,4 +1,4 @@
-"""Who may use a store: listing and removing members, disconnecting the store (owners)."""
+"""Who may use a store: listing members, changing their roles and removing them (owners)."""
 
 from __future__ import annotations
 
@@ -51,3 +51,33 @@ async def remove_member(session: AsyncSession, store: StoreContext, user_id: uui
         store_id=store.store.id,
         details={"user_id": str(user_id), "role": membership.role},
     )
+
+
+async def change_member_role(
+    session: AsyncSession, store: StoreContext, user_id: uuid.UUID, role: StoreRole
+) -> MemberRead:
+    """Make a member an owner or a viewer. Raises `MemberNotFound`, `LastOwner` (demoting the
+    only owner). Audits `membership_role_changed` when the role changes; the same role is a
+    no-op."""
+    repo = MemberRepository(session)
+    await repo.lock_all(store.store.id)
+    membership = await repo.get(store.store.id, user_id)
+    if membership is None:
+        raise MemberNotFound()
+    await session.refresh(membership)  # the locked row, not an older copy in the session
+    old_role = membership.role
+    if old_role != role:
+        if old_role == StoreRole.owner and await repo.count_owners(store.store.id) <= 1:
+            raise LastOwner()
+        membership.role = role
+        audit.record(
+            session,
+            store.actor,
+            AuditAction.membership_role_changed,
+            reason=AuditReason.access_management,
+            store_id=store.store.id,
+            details={"user_id": str(user_id), "old_role": old_role, "new_role": str(role)},
+        )
+        await session.flush()
+    members = await list_members(session, store)
+    return next(m for m in members if m.user_id == user_id)

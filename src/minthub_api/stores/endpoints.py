@@ -35,7 +35,8 @@ from minthub_api.core.settings import Settings
 from minthub_api.stores import access as store_access
 from minthub_api.stores import service as store_service
 from minthub_api.stores.dependencies import CurrentStore
-from minthub_api.stores.schemas import ConnectStart, MemberRead, StoreRead
+from minthub_api.stores.models import StoreRole
+from minthub_api.stores.schemas import ConnectStart, MemberRead, MemberRoleUpdate, StoreRead
 from minthub_api.sync import status as sync_status
 
 router = APIRouter(tags=["stores"])
@@ -143,6 +144,18 @@ async def remove_member(user_id: uuid.UUID, store: CurrentStore, session: Sessio
     """Remove a member (owners). Their sessions and API tokens lose the store at once."""
     await store_access.remove_member(session, store, user_id)
     return Response(status_code=204)
+
+
+@store_router.patch(
+    "/members/{user_id}",
+    response_model=MemberRead,
+    responses=error_responses(*_STORE_WRITE, store_access.MemberNotFound, store_access.LastOwner),
+)
+async def change_member_role(
+    user_id: uuid.UUID, body: MemberRoleUpdate, store: CurrentStore, session: SessionDep
+) -> MemberRead:
+    """Change a member's role (owners). 409 `last_owner` when it would leave no owner."""
+    return await store_access.change_member_role(session, store, user_id, StoreRole(body.role))
 
 
 @store_router.get(

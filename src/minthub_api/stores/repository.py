@@ -101,6 +101,16 @@ class MemberRepository:
     async def get(self, store_id: uuid.UUID, user_id: uuid.UUID) -> StoreMembership | None:
         return await self.session.get(StoreMembership, (store_id, user_id))
 
+    async def lock_all(self, store_id: uuid.UUID) -> None:
+        """Row-lock the store's memberships: two owners demoting each other at once cannot
+        both pass the last-owner check."""
+        await self.session.execute(
+            select(StoreMembership.user_id)
+            .where(StoreMembership.store_id == store_id)
+            .order_by(StoreMembership.user_id)
+            .with_for_update()
+        )
+
     async def count_owners(self, store_id: uuid.UUID) -> int:
         rows = await self.session.scalars(
             select(StoreMembership.user_id).where(

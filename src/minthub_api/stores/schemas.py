@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
@@ -42,6 +43,12 @@ class StoreRevoke(BaseModel):
 
 class ConnectStart(BaseModel):
     authorization_url: str
+
+
+class MemberRoleUpdate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    role: Literal["owner", "viewer"]
 
 
 class MemberRead(BaseModel):

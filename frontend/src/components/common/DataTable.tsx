@@ -7,38 +7,51 @@ import {
   type ColumnDef,
   type SortingState,
 } from "@tanstack/react-table";
-import { useState } from "react";
+import { useState, type ReactNode } from "react";
 import { useTranslation } from "react-i18next";
+import { scrollable } from "./scrollable";
 
-/** Sortable, paginated table (TanStack Table); filtering is done by the caller on `data`. */
+/**
+ * Sortable, paginated table (TanStack Table); filtering is done by the caller on `data`.
+ * With `server`, sorting and paging are the server's: the caller owns the sort state and the pager.
+ */
 export function DataTable<T>({
   data,
   columns,
   caption,
   pageSize = 25,
   testId,
+  server,
 }: {
   data: T[];
   columns: ColumnDef<T, unknown>[];
   caption: string;
   pageSize?: number;
   testId?: string;
+  server?: { sorting: SortingState; onSortingChange: (sorting: SortingState) => void; pager: ReactNode };
 }) {
   const { t } = useTranslation();
-  const [sorting, setSorting] = useState<SortingState>([]);
+  const [localSorting, setLocalSorting] = useState<SortingState>([]);
+  const sorting = server ? server.sorting : localSorting;
   const table = useReactTable({
     data,
     columns,
     state: { sorting },
-    onSortingChange: setSorting,
+    onSortingChange: (updater) => {
+      const next = typeof updater === "function" ? updater(sorting) : updater;
+      if (server) server.onSortingChange(next);
+      else setLocalSorting(next);
+    },
+    manualSorting: !!server,
+    manualPagination: !!server,
     getCoreRowModel: getCoreRowModel(),
     getSortedRowModel: getSortedRowModel(),
     getPaginationRowModel: getPaginationRowModel(),
-    initialState: { pagination: { pageSize } },
+    initialState: { pagination: { pageSize: server ? Number.MAX_SAFE_INTEGER : pageSize } },
   });
   const page = table.getState().pagination.pageIndex;
   return (
-    <div className="table-wrap">
+    <div className="table-wrap" {...scrollable(caption)}>
       <table data-testid={testId}>
         <caption className="sr-only">{caption}</caption>
         <thead>
@@ -76,6 +89,9 @@ export function DataTable<T>({
           ))}
         </tbody>
       </table>
+      {server ? (
+        server.pager
+      ) : (
       <nav className="pager row" aria-label={t("table.pagination")}>
         <button type="button" onClick={() => table.previousPage()} disabled={!table.getCanPreviousPage()}>
           {t("table.previous")}
@@ -87,6 +103,7 @@ export function DataTable<T>({
           {t("table.next")}
         </button>
       </nav>
+      )}
     </div>
   );
 }

@@ -11,6 +11,7 @@ export function Panel({
   progress,
   onRefresh,
   actions,
+  freshness,
   children,
 }: {
   id: string;
@@ -20,6 +21,8 @@ export function Panel({
   progress?: string;
   onRefresh?: () => void;
   actions?: ReactNode;
+  /** Replaces "updated at" with the data's own freshness (synced at, stale, sync progress). */
+  freshness?: ReactNode;
   children: ReactNode;
 }) {
   const { t } = useTranslation();
@@ -28,6 +31,7 @@ export function Panel({
       <header className="panel-header">
         <h2 id={`${id}-title`}>{title}</h2>
         <div className="row">
+          {freshness ?? (
           <span className="muted small" aria-live="polite">
             {fetching
               ? progress ?? t("common.refreshing")
@@ -35,6 +39,7 @@ export function Panel({
                 ? t("common.updatedAt", { time: formatDateTime(updatedAt) })
                 : null}
           </span>
+          )}
           {actions}
           {onRefresh && (
             <button type="button" onClick={onRefresh} disabled={fetching} aria-label={t("common.refreshPanel", { panel: title })}>

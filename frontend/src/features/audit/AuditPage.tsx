@@ -7,6 +7,7 @@ import { apiFetch } from "../../lib/api";
 import { downloadText, toCsv } from "../../lib/csv";
 import { formatDateTime } from "../../lib/format";
 import { queryKeys } from "../../lib/query-keys";
+import { scrollable } from "../../components/common/scrollable";
 
 export type AuditFilter = { from: string; to: string; action: string; reason: string; operation: string; actor: string };
 const EMPTY: AuditFilter = { from: "", to: "", action: "", reason: "", operation: "", actor: "" };
@@ -87,7 +88,7 @@ export function AuditPage({ storeId }: { storeId?: string }) {
       {q.error && <ErrorState error={q.error} what={t("audit.title")} onRetry={() => void q.refetch()} />}
       {q.data && rows.length === 0 && <EmptyState title={t("audit.empty")} />}
       {rows.length > 0 && (
-        <div className="table-wrap">
+        <div className="table-wrap" {...scrollable(t("audit.title"))}>
           <table data-testid="audit-table">
             <caption className="sr-only">{t("audit.title")}</caption>
             <thead>

@@ -1,107 +1,121 @@
-import { useQuery } from "@tanstack/react-query";
-import { useMemo, useState } from "react";
+import { keepPreviousData, useQuery } from "@tanstack/react-query";
+import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { Bar, BarChart, CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
 import { Panel } from "../../components/common/Panel";
-import { EmptyState, ErrorState, Loading, NotAvailable } from "../../components/common/states";
-import { isNotAvailable } from "../../lib/api";
-import { formatMoney, formatNumber } from "../../lib/format";
+import { EmptyState, ErrorState, Loading } from "../../components/common/states";
+import { formatDateTime, formatMoney, formatNumber } from "../../lib/format";
 import { queryKeys } from "../../lib/query-keys";
-import { fetchOrderSummary, fetchRecentOrders } from "./api";
-import { summarizeOrders } from "./orders";
+import { csvUrl, fetchOrderSummary } from "./api";
+import { chartDays, mainCurrency, STATUS_ORDER, topSkus } from "./orders";
+import { Freshness, useReloadAfterSync } from "./sync";
+import { scrollable } from "../../components/common/scrollable";
+import { retryServerError } from "../../lib/api";
 
 const PERIODS = [7, 30, 90] as const;
 
-/** Order summary charts. Uses the synced summary when the server has it, else live orders. */
-export default function OrdersPanel({ storeId, region }: { storeId: string; region: string }) {
+const money = (amounts: Record<string, string>) =>
+  Object.entries(amounts)
+    .map(([currency, value]) => formatMoney(Number(value), currency))
+    .join(" + ") || "—";
+
+/** Order summary from the synced orders: charts by day, status counts, late orders, SKU velocity. */
+export default function OrdersPanel({ storeId, region, role }: { storeId: string; region: string; role: string }) {
   const { t } = useTranslation();
   const [days, setDays] = useState<number>(30);
-  const [loaded, setLoaded] = useState(0);
   const summary = useQuery({
     queryKey: queryKeys.storeData(storeId, "orders-summary", days),
     queryFn: () => fetchOrderSummary(storeId, days),
-    retry: false,
+    placeholderData: keepPreviousData,
+    retry: retryServerError,
   });
-  const fallback = summary.isError && isNotAvailable(summary.error);
-  const orders = useQuery({
-    queryKey: queryKeys.storeData(storeId, "orders", days),
-    queryFn: () => {
-      setLoaded(0);
-      return fetchRecentOrders(storeId, days, setLoaded);
-    },
-    enabled: fallback,
-    retry: false,
-    staleTime: 5 * 60_000,
-  });
-  const computed = useMemo(() => (orders.data ? summarizeOrders(orders.data, days) : null), [orders.data, days]);
-  const data = summary.data
-    ? {
-        days: summary.data.days.map((d) => ({ ...d, revenue: Number(d.revenue) })),
-        statusCounts: summary.data.status_counts ?? {},
-        currencies: summary.data.currency ? [summary.data.currency] : [],
-      }
-    : computed;
-  const active = fallback ? orders : summary;
-  const currency = data?.currencies[0] ?? "USD";
+  useReloadAfterSync(storeId, ["orders"], queryKeys.storeData(storeId, "orders-summary"));
+  const data = summary.data;
+  const currency = data ? mainCurrency(data) : null;
+  const others = data ? Object.keys(data.revenue).filter((c) => c !== currency) : [];
+  const rows = data ? chartDays(data, currency) : [];
+  const statusRows = data ? STATUS_ORDER.map((s) => ({ status: t(`orders.statuses.${s}`), count: data.status_counts[s] ?? 0 })) : [];
 
   return (
     <Panel
       id="orders"
       title={t("orders.title")}
-      updatedAt={active.dataUpdatedAt || undefined}
-      fetching={active.isFetching}
-      progress={t("orders.progress", { count: loaded })}
-      onRefresh={() => void active.refetch()}
+      freshness={<Freshness storeId={storeId} datasets={["orders"]} stale={data?.stale} role={role} region={region} syncDatasets={["orders"]} />}
       actions={
-        <label className="row">
-          <span className="sr-only">{t("orders.period")}</span>
-          <select value={days} onChange={(e) => setDays(Number(e.target.value))}>
-            {PERIODS.map((p) => (
-              <option key={p} value={p}>{t("orders.lastDays", { count: p })}</option>
-            ))}
-          </select>
-        </label>
+        <>
+          <label className="row">
+            <span className="sr-only">{t("orders.period")}</span>
+            <select value={days} onChange={(e) => setDays(Number(e.target.value))} data-testid="orders-period">
+              {PERIODS.map((p) => (
+                <option key={p} value={p}>{t("orders.lastDays", { count: p })}</option>
+              ))}
+            </select>
+          </label>
+          <a className="button" href={csvUrl(`/api/v1/stores/${storeId}/orders/summary`, { days })} download data-testid="export-orders">
+            {t("orders.export")}
+          </a>
+        </>
       }
     >
-      {(summary.isPending || (fallback && orders.isPending)) && <Loading label={t("orders.progress", { count: loaded })} />}
-      {summary.error && !fallback && <ErrorState error={summary.error} what={t("orders.title")} region={region} onRetry={() => void summary.refetch()} />}
-      {orders.error && <ErrorState error={orders.error} what={t("orders.title")} region={region} onRetry={() => void orders.refetch()} />}
-      {fallback && orders.data && <p className="muted small">{t("orders.liveNote", { count: orders.data.length })}</p>}
-      {data && data.currencies.length > 1 && (
-        <p className="muted small">{t("orders.otherCurrencies", { currency, others: data.currencies.slice(1).join(", ") })}</p>
+      {summary.isPending && <Loading />}
+      {summary.error && <ErrorState error={summary.error} what={t("orders.title")} region={region} onRetry={() => void summary.refetch()} />}
+      {data && (
+        <p className="muted small" data-testid="orders-totals">
+          {t("orders.totals", {
+            count: data.orders,
+            units: formatNumber(data.units),
+            revenue: money(data.revenue),
+            from: data.from,
+            to: data.to,
+            timeZone: data.time_zone,
+          })}
+        </p>
       )}
-      {data && data.days.every((d) => d.orders === 0) && <EmptyState title={t("orders.empty")} hint={t("orders.emptyHint")} />}
-      {data && data.days.some((d) => d.orders > 0) && (
+      {data && data.orders === 0 && data.late_unshipped.length === 0 && (
+        <EmptyState title={t("orders.empty")} hint={data.synced_at ? t("orders.emptyHint") : t("orders.firstSyncHint")} />
+      )}
+      {data && (data.orders > 0 || data.late_unshipped.length > 0) && (
         <div className="charts">
           <figure>
             <figcaption>{t("orders.chartOrders")}</figcaption>
             <ResponsiveContainer width="100%" height={220}>
-              <BarChart data={data.days}>
+              <BarChart data={rows}>
                 <CartesianGrid strokeDasharray="3 3" />
                 <XAxis dataKey="date" tick={{ fontSize: 11 }} />
                 <YAxis allowDecimals={false} />
                 <Tooltip formatter={(v) => formatNumber(Number(v))} />
                 <Legend />
-                <Bar dataKey="orders" name={t("orders.orders")} fill="#0f766e" />
-                <Bar dataKey="units" name={t("orders.units")} fill="#92400e" />
+                <Bar dataKey="orders" name={t("orders.orders")} fill="#0f766e" isAnimationActive={false} />
+                <Bar dataKey="units" name={t("orders.units")} fill="#92400e" isAnimationActive={false} />
               </BarChart>
             </ResponsiveContainer>
           </figure>
           <figure>
-            <figcaption>{t("orders.chartRevenue", { currency })}</figcaption>
+            <figcaption>{currency ? t("orders.chartRevenue", { currency }) : t("orders.revenue")}</figcaption>
             <ResponsiveContainer width="100%" height={220}>
-              <LineChart data={data.days}>
+              <LineChart data={rows}>
                 <CartesianGrid strokeDasharray="3 3" />
                 <XAxis dataKey="date" tick={{ fontSize: 11 }} />
                 <YAxis />
-                <Tooltip formatter={(v) => formatMoney(Number(v), currency)} />
-                <Line type="monotone" dataKey="revenue" name={t("orders.revenue")} stroke="#1d4ed8" dot={false} />
+                <Tooltip formatter={(v) => (currency ? formatMoney(Number(v), currency) : formatNumber(Number(v)))} />
+                <Line type="monotone" dataKey="revenue" name={t("orders.revenue")} stroke="#1d4ed8" dot={false} isAnimationActive={false} />
               </LineChart>
             </ResponsiveContainer>
+            {others.length > 0 && (
+              <p className="muted small">{t("orders.otherCurrencies", { currency, others: others.map((c) => money({ [c]: data.revenue[c] })).join(", ") })}</p>
+            )}
           </figure>
-          <div>
-            <h3>{t("orders.statusCounts")}</h3>
-            <table data-testid="order-status-counts">
+          <figure>
+            <figcaption>{t("orders.statusCounts")}</figcaption>
+            <ResponsiveContainer width="100%" height={180}>
+              <BarChart data={statusRows} layout="vertical" margin={{ left: 24 }}>
+                <XAxis type="number" allowDecimals={false} />
+                <YAxis type="category" dataKey="status" width={110} tick={{ fontSize: 11 }} />
+                <Tooltip formatter={(v) => formatNumber(Number(v))} />
+                <Bar dataKey="count" name={t("orders.count")} fill="#0f766e" isAnimationActive={false} />
+              </BarChart>
+            </ResponsiveContainer>
+            <table data-testid="order-status-counts" className="compact">
               <caption className="sr-only">{t("orders.statusCounts")}</caption>
               <thead>
                 <tr>
@@ -110,30 +124,74 @@ export default function OrdersPanel({ storeId, region }: { storeId: string; regi
                 </tr>
               </thead>
               <tbody>
-                {Object.entries(data.statusCounts).map(([status, count]) => (
-                  <tr key={status}>
-                    <td>{t(`orderStatus.${status}`, { defaultValue: status })}</td>
-                    <td>{formatNumber(count)}</td>
+                {statusRows.map((r) => (
+                  <tr key={r.status}>
+                    <td>{r.status}</td>
+                    <td>{formatNumber(r.count)}</td>
                   </tr>
                 ))}
               </tbody>
             </table>
-          </div>
-          <div>
+          </figure>
+          <div data-testid="late-unshipped">
             <h3>{t("orders.lateUnshipped")}</h3>
-            {summary.data?.late_unshipped ? (
-              summary.data.late_unshipped.length ? (
-                <ul>
-                  {summary.data.late_unshipped.map((o) => (
-                    <li key={o.order_id}>{t("orders.lateLine", { id: o.order_id, date: o.latest_ship_date })}</li>
-                  ))}
-                </ul>
-              ) : (
-                <p className="muted">{t("orders.noneLate")}</p>
-              )
+            {data.late_unshipped.length === 0 ? (
+              <p className="muted">{t("orders.noneLate")}</p>
             ) : (
-              <NotAvailable what={t("orders.lateUnshipped")} />
+              <div className="table-wrap" {...scrollable(t("orders.lateUnshipped"))}>
+                <table className="compact">
+                  <caption className="sr-only">{t("orders.lateUnshipped")}</caption>
+                  <thead>
+                    <tr>
+                      <th scope="col">{t("orders.orderId")}</th>
+                      <th scope="col">{t("orders.status")}</th>
+                      <th scope="col">{t("orders.latestShipDate")}</th>
+                      <th scope="col">{t("orders.hoursLate")}</th>
+                    </tr>
+                  </thead>
+                  <tbody>
+                    {data.late_unshipped.map((o) => (
+                      <tr key={o.order_id}>
+                        <td>{o.order_id}</td>
+                        <td>{t(`orderStatus.${o.status}`, { defaultValue: o.status })}</td>
+                        <td>{formatDateTime(o.latest_ship_date)}</td>
+                        <td>{formatNumber(Number(o.hours_late))}</td>
+                      </tr>
+                    ))}
+                  </tbody>
+                </table>
+              </div>
             )}
+          </div>
+          <div data-testid="sku-velocity">
+            <h3>{t("orders.velocity")}</h3>
+            <div className="table-wrap" {...scrollable(t("orders.velocity"))}>
+              <table className="compact">
+                <caption className="sr-only">{t("orders.velocity")}</caption>
+                <thead>
+                  <tr>
+                    <th scope="col">{t("inventory.columns.sku")}</th>
+                    <th scope="col">{t("inventory.columns.marketplace")}</th>
+                    <th scope="col">{t("orders.units")}</th>
+                    <th scope="col">{t("orders.orders")}</th>
+                    <th scope="col">{t("replenishment.unitsPerDay")}</th>
+                    <th scope="col">{t("orders.revenue")}</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {topSkus(data).map((s) => (
+                    <tr key={`${s.sku}-${s.marketplace_id ?? ""}`}>
+                      <td>{s.sku}</td>
+                      <td>{s.marketplace_id ?? "—"}</td>
+                      <td>{formatNumber(s.units)}</td>
+                      <td>{formatNumber(s.orders)}</td>
+                      <td>{formatNumber(Number(s.units_per_day))}</td>
+                      <td>{money(s.revenue)}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
           </div>
         </div>
       )}

@@ -8,17 +8,28 @@ import { SyncStatusBar } from "./SyncStatusBar";
 // The charting library is only loaded with the orders panel, keeping it out of the main chunk.
 const OrdersPanel = lazy(() => import("./OrdersPanel"));
 
-export function StoreDashboard({ storeId, region }: { storeId: string; region: string }) {
+export function StoreDashboard({
+  storeId,
+  region,
+  role,
+  marketplaces,
+}: {
+  storeId: string;
+  region: string;
+  role: string;
+  marketplaces: string[];
+}) {
   const { t } = useTranslation();
+  const props = { storeId, region, role };
   return (
     <div className="dashboard">
-      <SyncStatusBar storeId={storeId} region={region} />
-      <InventoryPanel storeId={storeId} region={region} />
+      <SyncStatusBar {...props} />
+      <InventoryPanel {...props} marketplaces={marketplaces} />
+      <ReplenishmentPanel {...props} />
       <Suspense fallback={<Loading label={t("orders.title")} />}>
-        <OrdersPanel storeId={storeId} region={region} />
+        <OrdersPanel {...props} />
       </Suspense>
-      <ReplenishmentPanel storeId={storeId} region={region} />
-      <ListingsPanel storeId={storeId} region={region} />
+      <ListingsPanel {...props} />
     </div>
   );
 }

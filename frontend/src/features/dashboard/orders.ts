@@ -1,36 +1,24 @@
-import type { OrderSummary } from "../../client/types.gen";
-import type { DayFigure } from "./api";
+import type { OrderSalesSummary } from "../../client/types.gen";
 
-const isCancelled = (status: string) => ["canceled", "cancelled"].includes(status.toLowerCase());
+/** The currency with the most revenue in the range (first alphabetically on a tie), or null. */
+export function mainCurrency(summary: Pick<OrderSalesSummary, "revenue">): string | null {
+  const entries = Object.entries(summary.revenue).sort((a, b) => Number(b[1]) - Number(a[1]) || a[0].localeCompare(b[0]));
+  return entries[0]?.[0] ?? null;
+}
 
-/**
- * Orders, units and revenue per day (UTC) from the raw order list, used while the server-side
- * summary (issue 6) is not deployed. Cancelled orders count in the status counts only. Revenue is
- * never summed across currencies: it is charted in the currency with the most orders, and the
- * other currencies are listed.
- */
-export function summarizeOrders(orders: OrderSummary[], days: number, now = new Date()) {
-  const byDay = new Map<string, DayFigure & { revenue: number }>();
-  for (let i = days - 1; i >= 0; i--) {
-    const date = new Date(now.getTime() - i * 86_400_000).toISOString().slice(0, 10);
-    byDay.set(date, { date, orders: 0, units: 0, revenue: 0 });
-  }
-  const statusCounts: Record<string, number> = {};
-  const perCurrency = new Map<string, number>();
-  for (const order of orders) {
-    if (!isCancelled(order.status) && order.currency && byDay.has(order.purchase_date.slice(0, 10)))
-      perCurrency.set(order.currency, (perCurrency.get(order.currency) ?? 0) + 1);
-  }
-  const currencies = [...perCurrency.entries()].sort((a, b) => b[1] - a[1]).map(([c]) => c);
-  const main = currencies[0];
-  for (const order of orders) {
-    statusCounts[order.status] = (statusCounts[order.status] ?? 0) + 1;
-    if (isCancelled(order.status)) continue;
-    const day = byDay.get(order.purchase_date.slice(0, 10));
-    if (!day) continue;
-    day.orders += 1;
-    day.units += order.item_count;
-    if (order.currency === main && order.order_total) day.revenue += Number(order.order_total);
-  }
-  return { days: [...byDay.values()], statusCounts, currencies };
+/** Chart rows: one per day of the range, revenue in `currency` as a number (charts only; figures stay strings). */
+export function chartDays(summary: Pick<OrderSalesSummary, "days">, currency: string | null) {
+  return summary.days.map((d) => ({
+    date: d.date.slice(5),
+    orders: d.orders,
+    units: d.units,
+    revenue: currency ? Number(d.revenue[currency] ?? 0) : 0,
+  }));
+}
+
+export const STATUS_ORDER = ["pending", "unshipped", "partially_shipped", "shipped", "cancelled", "other"] as const;
+
+/** The best sellers by units (then revenue order is the server's), at most `limit`. */
+export function topSkus(summary: Pick<OrderSalesSummary, "skus">, limit = 10) {
+  return [...summary.skus].sort((a, b) => b.units - a.units || a.sku.localeCompare(b.sku)).slice(0, limit);
 }

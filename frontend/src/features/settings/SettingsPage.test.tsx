@@ -138,4 +138,88 @@ describe("SettingsPage", () => {
     expect(await screen.findByText("The store is disconnected.")).toBeInTheDocument();
     expect(calls).toContain("DELETE /api/v1/stores/s1/authorization");
   });
+
+  it("changes a member's role with the selector and explains the last-owner refusal", async () => {
+    let members = [
+      { user_id: "u1", email: "owner@b.example", role: "owner", created_at: "2026-01-01T00:00:00Z" },
+      { user_id: "u2", email: "viewer@b.example", role: "viewer", created_at: "2026-01-01T00:00:00Z" },
+    ];
+    const patched: unknown[] = [];
+    stubServer({
+      "GET /api/v1/me": me,
+      "GET /api/v1/tokens": { body: [] },
+      "GET /api/v1/stores/s1/invitations": { body: [] },
+      "GET /api/v1/stores/s1/members": () => ({ body: members }),
+      "PATCH /api/v1/stores/s1/members/u2": async (_url, request) => {
+        const body = (await request.json()) as { role: string };
+        patched.push(body);
+        members = members.map((m) => (m.user_id === "u2" ? { ...m, role: body.role } : m));
+        return { body: members[1] };
+      },
+      "PATCH /api/v1/stores/s1/members/u1": {
+        status: 409,
+        body: { type: "about:blank", title: "A store keeps at least one owner", status: 409, code: "last_owner" },
+      },
+    });
+    renderWithProviders(<SettingsPage storeId="s1" storeName="Mint US" role="owner" />);
+    const select = await screen.findByLabelText("Role of viewer@b.example");
+    expect(select).toHaveValue("viewer");
+    await userEvent.selectOptions(select, "owner");
+    expect(await screen.findByText("Role of viewer@b.example changed.")).toBeInTheDocument();
+    expect(patched).toEqual([{ role: "owner" }]);
+    await waitFor(() => expect(screen.getByTestId("members-list")).toHaveTextContent("viewer@b.example — Owner"));
+
+    await userEvent.selectOptions(screen.getByLabelText("Role of owner@b.example"), "viewer");
+    expect(await screen.findByRole("alert")).toHaveTextContent("A store keeps at least one owner");
+    // The list is read again: the refused change is not shown as made.
+    await waitFor(() => expect(screen.getByLabelText("Role of owner@b.example")).toHaveValue("owner"));
+  });
+
+  it("saves replenishment settings and shows the server's field errors next to the fields", async () => {
+    const settings = { lead_time_days: 30, safety_stock_days: 14, review_period_days: 14, reorder_soon_days: 14, overstock_days: 120, case_pack: 1, overrides: [] as { sku: string; case_pack: number | null }[] };
+    const saved: unknown[] = [];
+    stubServer({
+      "GET /api/v1/me": me,
+      "GET /api/v1/tokens": { body: [] },
+      "GET /api/v1/stores/s1/invitations": { body: [] },
+      "GET /api/v1/stores/s1/members": { body: [] },
+      "GET /api/v1/stores/s1/settings/replenishment": { body: settings },
+      "PUT /api/v1/stores/s1/settings/replenishment": async (_url, request) => {
+        const body = (await request.json()) as typeof settings;
+        saved.push(body);
+        const errors = [];
+        if (body.lead_time_days > 365) errors.push({ loc: ["body", "lead_time_days"], msg: "Input should be less than or equal to 365", type: "less_than_equal" });
+        body.overrides.forEach((o, i) => {
+          if (o.case_pack !== null && o.case_pack < 1) errors.push({ loc: ["body", "overrides", i, "case_pack"], msg: "x", type: "greater_than_equal" });
+        });
+        if (errors.length)
+          return { status: 422, body: { type: "about:blank", title: "The request is not valid", status: 422, code: "validation_error", errors } };
+        return { body };
+      },
+    });
+    renderWithProviders(<SettingsPage storeId="s1" storeName="Mint US" role="owner" />);
+    const lead = await screen.findByLabelText("Lead time (days)");
+    await userEvent.clear(lead);
+    await userEvent.type(lead, "400");
+    await userEvent.click(screen.getByRole("button", { name: "Add a SKU override" }));
+    await userEvent.type(screen.getByLabelText("SKU"), "MUG-1");
+    await userEvent.type(screen.getByLabelText("Case pack (units) (MUG-1)"), "0");
+    await userEvent.click(screen.getByRole("button", { name: "Save" }));
+
+    expect(await screen.findByText("Enter a whole number from 0 to 365.")).toBeInTheDocument();
+    expect(lead).toHaveAttribute("aria-invalid", "true");
+    expect(lead).toHaveAccessibleDescription("Enter a whole number from 0 to 365.");
+    expect(screen.getByLabelText("Case pack (units) (MUG-1)")).toHaveAccessibleDescription("Enter a whole number from 1 to 100000.");
+    expect(screen.getByLabelText("Safety stock (days)")).not.toHaveAttribute("aria-invalid");
+    expect(screen.getByRole("alert")).toHaveTextContent("Some fields are not valid");
+
+    await userEvent.clear(lead);
+    await userEvent.type(lead, "45");
+    await userEvent.clear(screen.getByLabelText("Case pack (units) (MUG-1)"));
+    await userEvent.type(screen.getByLabelText("Case pack (units) (MUG-1)"), "12");
+    await userEvent.click(screen.getByRole("button", { name: "Save" }));
+    expect(await screen.findByText("Saved")).toBeInTheDocument();
+    expect(screen.queryAllByTestId("field-error")).toHaveLength(0);
+    expect(saved[1]).toMatchObject({ lead_time_days: 45, overrides: [{ sku: "MUG-1", case_pack: 12, lead_time_days: null }] });
+  });
 });

@@ -3,10 +3,12 @@ import { useState, type FormEvent } from "react";
 import { useTranslation } from "react-i18next";
 import { EmptyState, ErrorState, Loading } from "../../components/common/states";
 import { formatDateTime } from "../../lib/format";
+import { ApiError } from "../../lib/api";
 import { problemMessage } from "../../lib/problem";
 import { queryKeys } from "../../lib/query-keys";
 import { meQuery } from "../../lib/session";
 import * as api from "./api";
+import { scrollable } from "../../components/common/scrollable";
 
 /** A destructive action asks once, inline, saying what happens. */
 function ConfirmAction({
@@ -68,6 +70,22 @@ function Members({ storeId, owner }: { storeId: string; owner: boolean }) {
     mutationFn: (userId: string) => api.removeMember(storeId, userId),
     onSuccess: () => qc.invalidateQueries({ queryKey: membersKey }),
   });
+  const changeRole = useMutation({
+    mutationFn: ({ userId, role }: { userId: string; role: "owner" | "viewer" }) => api.changeMemberRole(storeId, userId, role),
+    onSuccess: (member) => {
+      setRoleChanged(member.email);
+      // Your own role may have changed: the store (and what you may do) is read again.
+      return Promise.all([
+        qc.invalidateQueries({ queryKey: membersKey }),
+        qc.invalidateQueries({ queryKey: queryKeys.store(storeId) }),
+      ]);
+    },
+    onError: () => {
+      setRoleChanged(null);
+      return qc.invalidateQueries({ queryKey: membersKey });
+    },
+  });
+  const [roleChanged, setRoleChanged] = useState<string | null>(null);
   const submit = (e: FormEvent) => {
     e.preventDefault();
     invite.mutate({ email, role });
@@ -91,11 +109,18 @@ function Members({ storeId, owner }: { storeId: string; owner: boolean }) {
                 </span>
                 {owner && (
                   <span className="row">
-                    {m.role === "viewer" && (
-                      <button type="button" disabled={invite.isPending} onClick={() => invite.mutate({ email: m.email, role: "owner" })}>
-                        {t("settings.members.makeOwner")}
-                      </button>
-                    )}
+                    <label>
+                      <span className="sr-only">{t("settings.members.roleOf", { email: m.email })}</span>
+                      <select
+                        value={m.role}
+                        disabled={changeRole.isPending}
+                        data-testid={`member-role-${m.user_id}`}
+                        onChange={(e) => changeRole.mutate({ userId: m.user_id, role: e.target.value === "owner" ? "owner" : "viewer" })}
+                      >
+                        <option value="owner">{t("roles.owner")}</option>
+                        <option value="viewer">{t("roles.viewer")}</option>
+                      </select>
+                    </label>
                     <ConfirmAction
                       label={t(self ? "settings.members.leave" : "settings.members.remove")}
                       question={t("settings.members.removeConfirm", { email: m.email })}
@@ -111,6 +136,8 @@ function Members({ storeId, owner }: { storeId: string; owner: boolean }) {
         </ul>
       )}
       {owner && <p className="muted small">{t("settings.members.roleChangeHint")}</p>}
+      {roleChanged && !changeRole.error && <p role="status">{t("settings.members.roleChanged", { email: roleChanged })}</p>}
+      {changeRole.error && <InlineError error={changeRole.error} what={t("settings.members.title")} />}
       {remove.error && <InlineError error={remove.error} what={t("settings.members.title")} />}
 
       <h3>{t("settings.invitations.title")}</h3>
@@ -270,36 +297,219 @@ function Tokens({ storeId }: { storeId: string }) {
   );
 }
 
-function Replenishment({ storeId }: { storeId: string }) {
+const SETTING_FIELDS = [
+  ["lead_time_days", 0, 365],
+  ["safety_stock_days", 0, 365],
+  ["review_period_days", 1, 365],
+  ["reorder_soon_days", 0, 365],
+  ["overstock_days", 1, 3650],
+  ["case_pack", 1, 100000],
+] as const;
+type SettingField = (typeof SETTING_FIELDS)[number][0];
+type OverrideField = "lead_time_days" | "safety_stock_days" | "case_pack";
+const OVERRIDE_FIELDS: OverrideField[] = ["lead_time_days", "safety_stock_days", "case_pack"];
+type Draft = Record<SettingField, string> & { overrides: (Record<OverrideField, string> & { sku: string })[] };
+const OVERRIDE_RANGE: Record<OverrideField, readonly [number, number]> = { lead_time_days: [0, 365], safety_stock_days: [0, 365], case_pack: [1, 100000] };
+
+/** The problem document's field errors (FastAPI `loc` paths), keyed "lead_time_days" or "overrides.2.case_pack". */
+export function fieldErrors(error: unknown): Record<string, string> {
+  if (!(error instanceof ApiError) || error.code !== "validation_error") return {};
+  const out: Record<string, string> = {};
+  for (const e of error.problem.errors ?? []) {
+    const loc = Array.isArray(e.loc) ? (e.loc as unknown[]).map(String) : [];
+    const path = loc[0] === "body" ? loc.slice(1) : loc;
+    if (path.length) out[path.join(".")] = String(e.type ?? "");
+  }
+  return out;
+}
+
+const toDraft = (s: api.ReplenishmentSettings): Draft => ({
+  ...(Object.fromEntries(SETTING_FIELDS.map(([k]) => [k, String(s[k] ?? "")])) as Record<SettingField, string>),
+  overrides: (s.overrides ?? []).map((o) => ({
+    sku: o.sku,
+    lead_time_days: o.lead_time_days?.toString() ?? "",
+    safety_stock_days: o.safety_stock_days?.toString() ?? "",
+    case_pack: o.case_pack?.toString() ?? "",
+  })),
+});
+
+const fromDraft = (d: Draft): api.ReplenishmentSettings => ({
+  // A cleared field is sent as null (not 0): the server refuses it and the field says so.
+  ...(Object.fromEntries(SETTING_FIELDS.map(([k]) => [k, d[k].trim() === "" ? null : Number(d[k])])) as Record<SettingField, number>),
+  overrides: d.overrides
+    .filter((o) => o.sku.trim())
+    .map((o) => ({
+      sku: o.sku.trim(),
+      lead_time_days: o.lead_time_days === "" ? null : Number(o.lead_time_days),
+      safety_stock_days: o.safety_stock_days === "" ? null : Number(o.safety_stock_days),
+      case_pack: o.case_pack === "" ? null : Number(o.case_pack),
+    })),
+});
+
+/** The replenishment policy: defaults for the store and per-SKU overrides (owners edit). */
+function ReplenishmentForm({ storeId, owner, initial }: { storeId: string; owner: boolean; initial: api.ReplenishmentSettings }) {
   const { t } = useTranslation();
-  const q = useQuery({ queryKey: queryKeys.storeData(storeId, "replenishment-settings"), queryFn: () => api.getReplenishmentSettings(storeId), retry: false });
-  const save = useMutation({ mutationFn: (body: api.ReplenishmentSettings) => api.saveReplenishmentSettings(storeId, body) });
-  const submit = (e: FormEvent<HTMLFormElement>) => {
+  const qc = useQueryClient();
+  const [draft, setDraft] = useState<Draft>(() => toDraft(initial));
+  const save = useMutation({
+    mutationFn: (body: api.ReplenishmentSettings | Record<string, never>) => api.saveReplenishmentSettings(storeId, body),
+    onSuccess: (saved) => {
+      setDraft(toDraft(saved));
+      qc.setQueryData(queryKeys.storeData(storeId, "replenishment-settings"), saved);
+      // Suggestions are computed with these settings: reload them.
+      return qc.invalidateQueries({ queryKey: queryKeys.storeData(storeId, "replenishment") });
+    },
+  });
+  const submit = (e: FormEvent) => {
     e.preventDefault();
-    const form = new FormData(e.currentTarget);
-    save.mutate({
-      lead_time_days: Number(form.get("lead_time_days")),
-      safety_stock_days: Number(form.get("safety_stock_days")),
-      review_period_days: Number(form.get("review_period_days")),
-    });
+    save.mutate(fromDraft(draft));
   };
+  const setOverride = (index: number, field: OverrideField | "sku", value: string) =>
+    setDraft({ ...draft, overrides: draft.overrides.map((o, i) => (i === index ? { ...o, [field]: value } : o)) });
+  const invalid = fieldErrors(save.error);
+  // Blank override rows are dropped before saving: map the server's indices back to the rows shown.
+  const sent = draft.overrides.map((o, i) => (o.sku.trim() ? i : -1)).filter((i) => i >= 0);
+  const overrideError = (row: number, field: OverrideField | "sku") => {
+    const index = sent.indexOf(row);
+    return index < 0 ? undefined : invalid[`overrides.${index}.${field}`];
+  };
+  const rangeMessage = (range: readonly [number, number] | null) =>
+    range ? t("settings.replenishment.invalidRange", { min: range[0], max: range[1] }) : t("settings.replenishment.invalidSku");
+  const errorId = (key: string) => `repl-error-${key.replace(/\./g, "-")}`;
+  return (
+    <form className="stack" onSubmit={submit} data-testid="replenishment-settings" noValidate>
+      <fieldset disabled={!owner} className="row filters">
+        <legend className="sr-only">{t("settings.replenishment.defaults")}</legend>
+        {SETTING_FIELDS.map(([k, min, max]) => (
+          <div key={k} className="field">
+            <label>
+              {t(`settings.replenishment.${k}`)}
+              <input
+                type="number"
+                required
+                min={min}
+                max={max}
+                step={1}
+                value={draft[k]}
+                aria-invalid={invalid[k] ? true : undefined}
+                aria-describedby={invalid[k] ? errorId(k) : undefined}
+                onChange={(e) => setDraft({ ...draft, [k]: e.target.value })}
+              />
+            </label>
+            {invalid[k] && (
+              <span id={errorId(k)} className="error-text small" data-testid="field-error">
+                {rangeMessage([min, max])}
+              </span>
+            )}
+          </div>
+        ))}
+      </fieldset>
+      <p className="muted small">{t("settings.replenishment.explain")}</p>
+      <h3>{t("settings.replenishment.overrides")}</h3>
+      {draft.overrides.length === 0 && <p className="muted">{t("settings.replenishment.noOverrides")}</p>}
+      {draft.overrides.length > 0 && (
+        <div className="table-wrap" {...scrollable(t("settings.replenishment.overrides"))}>
+          <table className="compact" data-testid="replenishment-overrides">
+            <caption className="sr-only">{t("settings.replenishment.overrides")}</caption>
+            <thead>
+              <tr>
+                <th scope="col">{t("inventory.columns.sku")}</th>
+                {OVERRIDE_FIELDS.map((f) => (
+                  <th scope="col" key={f}>{t(`settings.replenishment.${f}`)}</th>
+                ))}
+                {owner && <th scope="col"><span className="sr-only">{t("settings.replenishment.removeOverride")}</span></th>}
+              </tr>
+            </thead>
+            <tbody>
+              {draft.overrides.map((o, i) => (
+                <tr key={i}>
+                  <td>
+                    <input
+                      aria-label={t("inventory.columns.sku")}
+                      required
+                      value={o.sku}
+                      disabled={!owner}
+                      aria-invalid={overrideError(i, "sku") ? true : undefined}
+                      aria-describedby={overrideError(i, "sku") ? errorId(`o-${i}-sku`) : undefined}
+                      onChange={(e) => setOverride(i, "sku", e.target.value)}
+                    />
+                    {overrideError(i, "sku") && (
+                      <span id={errorId(`o-${i}-sku`)} className="error-text small" data-testid="field-error">{rangeMessage(null)}</span>
+                    )}
+                  </td>
+                  {OVERRIDE_FIELDS.map((f) => (
+                    <td key={f}>
+                      <input
+                        type="number"
+                        min={OVERRIDE_RANGE[f][0]}
+                        max={OVERRIDE_RANGE[f][1]}
+                        step={1}
+                        aria-label={`${t(`settings.replenishment.${f}`)} (${o.sku || t("inventory.columns.sku")})`}
+                        placeholder={t("settings.replenishment.inherit")}
+                        value={o[f]}
+                        disabled={!owner}
+                        aria-invalid={overrideError(i, f) ? true : undefined}
+                        aria-describedby={overrideError(i, f) ? errorId(`o-${i}-${f}`) : undefined}
+                        onChange={(e) => setOverride(i, f, e.target.value)}
+                      />
+                      {overrideError(i, f) && (
+                        <span id={errorId(`o-${i}-${f}`)} className="error-text small" data-testid="field-error">
+                          {rangeMessage(OVERRIDE_RANGE[f])}
+                        </span>
+                      )}
+                    </td>
+                  ))}
+                  {owner && (
+                    <td>
+                      <button type="button" onClick={() => setDraft({ ...draft, overrides: draft.overrides.filter((_, j) => j !== i) })}>
+                        {t("settings.replenishment.removeOverride")}
+                      </button>
+                    </td>
+                  )}
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+      {owner && (
+        <div className="row">
+          <button
+            type="button"
+            onClick={() => setDraft({ ...draft, overrides: [...draft.overrides, { sku: "", lead_time_days: "", safety_stock_days: "", case_pack: "" }] })}
+          >
+            {t("settings.replenishment.addOverride")}
+          </button>
+          <button type="submit" className="primary" disabled={save.isPending}>{t("common.save")}</button>
+          <ConfirmAction
+            label={t("settings.replenishment.restore")}
+            question={t("settings.replenishment.restoreConfirm")}
+            confirm={t("settings.replenishment.restoreYes")}
+            pending={save.isPending}
+            onConfirm={() => save.mutate({})}
+          />
+          {save.isSuccess && <span role="status">{t("common.saved")}</span>}
+        </div>
+      )}
+      {save.error && <InlineError error={save.error} what={t("settings.replenishment.title")} />}
+    </form>
+  );
+}
+
+function Replenishment({ storeId, owner }: { storeId: string; owner: boolean }) {
+  const { t } = useTranslation();
+  const q = useQuery({
+    queryKey: queryKeys.storeData(storeId, "replenishment-settings"),
+    queryFn: () => api.getReplenishmentSettings(storeId),
+    retry: false,
+  });
   return (
     <section className="panel" aria-labelledby="repl-title">
       <h2 id="repl-title">{t("settings.replenishment.title")}</h2>
+      {!owner && <p className="muted">{t("settings.replenishment.readOnly")}</p>}
       {q.isPending && <Loading />}
-      {q.error && <ErrorState error={q.error} what={t("settings.replenishment.title")} />}
-      {q.data && (
-        <form className="row" onSubmit={submit}>
-          {(["lead_time_days", "safety_stock_days", "review_period_days"] as const).map((k) => (
-            <label key={k}>
-              {t(`settings.replenishment.${k}`)}
-              <input type="number" min={0} name={k} defaultValue={q.data[k]} />
-            </label>
-          ))}
-          <button type="submit">{t("common.save")}</button>
-          {save.isSuccess && <span role="status">{t("common.saved")}</span>}
-        </form>
-      )}
+      {q.error && <ErrorState error={q.error} what={t("settings.replenishment.title")} onRetry={() => void q.refetch()} />}
+      {q.data && <ReplenishmentForm key={storeId} storeId={storeId} owner={owner} initial={q.data} />}
     </section>
   );
 }
@@ -342,7 +552,7 @@ export function SettingsPage({ storeId, storeName, role }: { storeId: string; st
       {role !== "owner" && <p className="muted">{t("settings.ownerOnly")}</p>}
       <Members storeId={storeId} owner={role === "owner"} />
       <Tokens storeId={storeId} />
-      <Replenishment storeId={storeId} />
+      <Replenishment storeId={storeId} owner={role === "owner"} />
       {role === "owner" && <Disconnect storeId={storeId} storeName={storeName} />}
     </div>
   );

@@ -1,16 +1,19 @@
 import {
+  replenishmentGetReplenishmentSettings,
+  replenishmentUpdateReplenishmentSettings,
   invitationsCreateInvitation,
   invitationsListInvitations,
   invitationsRevokeInvitation,
   storesDisconnectStore,
   storesListMembers,
   storesRemoveMember,
+  storesChangeMemberRole,
   tokensCreateToken,
   tokensListTokens,
   tokensRevokeToken,
 } from "../../client/sdk.gen";
-import type { ApiTokenCreate, InvitationCreate } from "../../client/types.gen";
-import { apiFetch, unwrap } from "../../lib/api";
+import type { ApiTokenCreate, InvitationCreate, ReplenishmentSettingsRead } from "../../client/types.gen";
+import { unwrap } from "../../lib/api";
 
 export type { ApiTokenCreated, ApiTokenRead, InvitationRead, MemberRead } from "../../client/types.gen";
 
@@ -18,6 +21,8 @@ export type { ApiTokenCreated, ApiTokenRead, InvitationRead, MemberRead } from "
 export const listMembers = (storeId: string) => unwrap(storesListMembers({ path: { store_id: storeId } }));
 export const removeMember = (storeId: string, userId: string) =>
   unwrap(storesRemoveMember({ path: { store_id: storeId, user_id: userId } }));
+export const changeMemberRole = (storeId: string, userId: string, role: "owner" | "viewer") =>
+  unwrap(storesChangeMemberRole({ path: { store_id: storeId, user_id: userId }, body: { role } }));
 export const listInvitations = (storeId: string) =>
   unwrap(invitationsListInvitations({ path: { store_id: storeId } }));
 export const createInvitation = (storeId: string, body: InvitationCreate) =>
@@ -32,11 +37,9 @@ export const revokeToken = (tokenId: string) => unwrap(tokensRevokeToken({ path:
 
 export const disconnectStore = (storeId: string) => unwrap(storesDisconnectStore({ path: { store_id: storeId } }));
 
-// Issue 6 (replenishment settings) is not in the OpenAPI document yet: the section says "not
-// available" while the endpoint answers 404.
-export type ReplenishmentSettings = { lead_time_days: number; safety_stock_days: number; review_period_days: number; case_pack?: number | null };
-const json = (body: unknown) => JSON.stringify(body);
+// Replenishment settings: everyone reads them; owners replace them (an empty body restores defaults).
+export type { ReplenishmentSettingsRead as ReplenishmentSettings, SkuOverride } from "../../client/types.gen";
 export const getReplenishmentSettings = (storeId: string) =>
-  apiFetch<ReplenishmentSettings>(`/api/v1/stores/${storeId}/settings/replenishment`);
-export const saveReplenishmentSettings = (storeId: string, body: ReplenishmentSettings) =>
-  apiFetch<ReplenishmentSettings>(`/api/v1/stores/${storeId}/settings/replenishment`, { method: "PUT", body: json(body) });
+  unwrap(replenishmentGetReplenishmentSettings({ path: { store_id: storeId } }));
+export const saveReplenishmentSettings = (storeId: string, body: ReplenishmentSettingsRead | Record<string, never>) =>
+  unwrap(replenishmentUpdateReplenishmentSettings({ path: { store_id: storeId }, body }));

@@ -2,7 +2,7 @@ import { useTranslation } from "react-i18next";
 import type { StoreRead } from "../../client/types.gen";
 import { connectUrl, storeHealth } from "../../lib/stores";
 
-export function StoreStatus({ store }: { store: Pick<StoreRead, "status" | "authorized_at"> }) {
+export function StoreStatus({ store }: { store: Pick<StoreRead, "status" | "authorized_at" | "days_until_renewal" | "renewal_due"> }) {
   const { t } = useTranslation();
   const health = storeHealth(store);
   if (health.kind === "revoked") return <span className="badge bad">{t("stores.status.revoked")}</span>;
@@ -12,7 +12,7 @@ export function StoreStatus({ store }: { store: Pick<StoreRead, "status" | "auth
 }
 
 /** Reconnect (revoked) or renew (expiring) both run the consent flow again for the same region. */
-export function StoreAction({ store }: { store: Pick<StoreRead, "status" | "authorized_at" | "region" | "name"> }) {
+export function StoreAction({ store }: { store: Pick<StoreRead, "status" | "authorized_at" | "days_until_renewal" | "renewal_due" | "region" | "name"> }) {
   const { t } = useTranslation();
   const health = storeHealth(store);
   if (health.kind === "connected") return null;

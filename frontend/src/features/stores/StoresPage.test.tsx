@@ -13,6 +13,7 @@ describe("StoresPage", () => {
   it("shows connected, needs-renewal and revoked stores with the right action", async () => {
     stubServer({
       "GET /api/v1/stores": { body: [store("1", "connected", 10), store("2", "connected", 360, "eu"), store("3", "revoked", 100, "fe")] },
+      "GET /api/v1/stores/1/sync": { body: { store_id: "1", done: true, datasets: [{ dataset: "inventory", state: "never", source: null }] } },
     });
     renderWithProviders(<StoresPage />);
     const rows = within(await screen.findByTestId("stores-table")).getAllByRole("row");
@@ -22,7 +23,7 @@ describe("StoresPage", () => {
     expect(within(rows[2]).getByRole("link", { name: /Renew/ })).toHaveAttribute("href", "/api/v1/stores/connect?region=eu");
     expect(rows[3]).toHaveTextContent("Revoked");
     expect(within(rows[3]).getByRole("link", { name: /Reconnect/ })).toHaveAttribute("href", "/api/v1/stores/connect?region=fe");
-    expect(await within(rows[1]).findByText("Read live")).toBeInTheDocument();
+    expect(await within(rows[1]).findByText("Not synced yet")).toBeInTheDocument();
   });
 
   it("explains how to connect the first store", async () => {

@@ -4,18 +4,18 @@ import { Link } from "react-router";
 import { EmptyState, ErrorState, Loading } from "../../components/common/states";
 import { formatDateTime } from "../../lib/format";
 import { storeHealth } from "../../lib/stores";
-import { isNotAvailable } from "../../lib/api";
 import { storesQuery, syncQuery } from "./api";
 import { ConnectStore } from "./ConnectStore";
 import { StoreAction, StoreStatus } from "./StoreStatus";
+import { scrollable } from "../../components/common/scrollable";
 
-/** Latest successful dataset sync (issue 6); stores read live until the server syncs. */
+/** Latest successful dataset sync. */
 function LastSync({ storeId }: { storeId: string }) {
   const { t } = useTranslation();
   const sync = useQuery(syncQuery(storeId));
   if (sync.isPending) return <span className="muted">…</span>;
-  if (sync.error) return <span className="muted small">{isNotAvailable(sync.error) ? t("stores.liveOnly") : "—"}</span>;
-  const times = (sync.data.datasets ?? []).map((d) => d.last_synced_at).filter((v): v is string => !!v).sort();
+  if (sync.error) return <span className="muted small">—</span>;
+  const times = sync.data.datasets.map((d) => d.last_success_at).filter((v): v is string => !!v).sort();
   return <>{times.length ? formatDateTime(times[times.length - 1]) : t("stores.neverSynced")}</>;
 }
 
@@ -32,7 +32,7 @@ export function StoresPage() {
         <EmptyState title={t("stores.empty")} hint={t("stores.emptyHint")} />
       )}
       {stores.data && stores.data.length > 0 && (
-        <div className="table-wrap">
+        <div className="table-wrap" {...scrollable(t("stores.title"))}>
           <table data-testid="stores-table">
             <caption className="sr-only">{t("stores.title")}</caption>
             <thead>

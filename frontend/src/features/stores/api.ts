@@ -1,6 +1,6 @@
 import { queryOptions } from "@tanstack/react-query";
-import { storesGetStore, storesListStores } from "../../client/sdk.gen";
-import { apiFetch, unwrap } from "../../lib/api";
+import { storesGetStore, storesListStores, syncGetSync } from "../../client/sdk.gen";
+import { unwrap } from "../../lib/api";
 import { queryKeys } from "../../lib/query-keys";
 
 export const storesQuery = queryOptions({
@@ -17,7 +17,6 @@ export const storeQuery = (storeId: string) =>
 export const syncQuery = (storeId: string) =>
   queryOptions({
     queryKey: queryKeys.storeData(storeId, "sync"),
-    queryFn: () =>
-      apiFetch<{ datasets?: { dataset: string; last_synced_at?: string | null }[] }>(`/api/v1/stores/${storeId}/sync`),
+    queryFn: () => unwrap(syncGetSync({ path: { store_id: storeId } })),
     retry: false,
   });
