@@ -40,13 +40,13 @@ from typing import Any
 
 import asyncpg
 import httpx
-from sqlalchemy import Integer, bindparam, func, select
+from sqlalchemy import Integer, bindparam, select
 from sqlalchemy.dialects.postgresql.asyncpg import dialect as asyncpg_dialect
 
 from bench.audit_overhead import ADMIN_DSN, APP_LOGIN_ROLE, _admin, _app_role, _connect, free_port
 from minthub_api.core import migrations
 from minthub_api.inventory.schemas import InventorySort
-from minthub_api.inventory.service import SORTS, InventoryQuery, _filtered
+from minthub_api.inventory.service import InventoryQuery, _filtered, ordered, totals_statement
 from minthub_api.sync.models import InventorySnapshot
 from minthub_api.sync.repository import InventoryRepository
 
@@ -75,23 +75,11 @@ def inventory_sql() -> tuple[Sql, Sql]:
     asyncpg (parameters: `sid` the store, `off`/`lim` the page)."""
     base = _filtered(ParamRepository(), InventoryQuery())  # the endpoint's defaults
     page = (
-        base.order_by(*SORTS[InventorySort.sku], I.marketplace_id, I.sku, I.id)
+        ordered(base, InventorySort.sku)
         .offset(bindparam("off", type_=Integer))
         .limit(bindparam("lim", type_=Integer))
     )
-    sub = base.subquery()
-    cols = [
-        "fulfillable",
-        "inbound_working",
-        "inbound_shipped",
-        "inbound_receiving",
-        "reserved",
-        "unfulfillable",
-        "researching",
-        "total",
-    ]
-    totals = select(func.count(), *[func.coalesce(func.sum(sub.c[c]), 0) for c in cols])
-    totals = totals.select_from(sub)
+    totals = totals_statement(base)
     dialect = asyncpg_dialect()  # type: ignore[no-untyped-call]
     out = []
     for stmt in (page, totals):

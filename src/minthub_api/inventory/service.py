@@ -115,7 +115,7 @@ async def list_inventory(
     base = _filtered(repo, query)
     scope = f"inventory:{store.id}:{query}"
     offset = int(decode_cursor(cursor, scope).get("o", 0)) if cursor else 0
-    stmt = base.order_by(*SORTS[query.sort], I.marketplace_id, I.sku, I.id)
+    stmt = ordered(base, query.sort)
     if not export:
         stmt = stmt.offset(offset).limit(query.limit + 1)
     rows = list(await repo.list(stmt))
@@ -139,21 +139,33 @@ async def list_inventory(
     )
 
 
-async def _totals(session: AsyncSession, base: Select[InventorySnapshot]) -> InventoryTotals:
+TOTAL_COLUMNS = (
+    "fulfillable",
+    "inbound_working",
+    "inbound_shipped",
+    "inbound_receiving",
+    "reserved",
+    "unfulfillable",
+    "researching",
+    "total",
+)
+
+
+def ordered(base: Select[InventorySnapshot], sort: InventorySort) -> Select[InventorySnapshot]:
+    """The page order: the chosen sort, then a unique tie-break so offsets are stable."""
+    return base.order_by(*SORTS[sort], I.marketplace_id, I.sku, I.id)
+
+
+def totals_statement(base: Select[InventorySnapshot]) -> Select[Any]:
+    """Row count and the sum of each quantity over every row `base` matches."""
     sub = base.subquery()
-    cols = [
-        "fulfillable",
-        "inbound_working",
-        "inbound_shipped",
-        "inbound_receiving",
-        "reserved",
-        "unfulfillable",
-        "researching",
-        "total",
-    ]
-    stmt = select(func.count(), *[func.coalesce(func.sum(sub.c[c]), 0) for c in cols])
-    row = (await session.execute(stmt.select_from(sub))).one()
-    values = dict(zip(cols, (int(v) for v in row[1:]), strict=True))
+    sums = [func.coalesce(func.sum(sub.c[c]), 0) for c in TOTAL_COLUMNS]
+    return select(func.count(), *sums).select_from(sub)
+
+
+async def _totals(session: AsyncSession, base: Select[InventorySnapshot]) -> InventoryTotals:
+    row = (await session.execute(totals_statement(base))).one()
+    values = dict(zip(TOTAL_COLUMNS, (int(v) for v in row[1:]), strict=True))
     inbound = values["inbound_working"] + values["inbound_shipped"] + values["inbound_receiving"]
     return InventoryTotals(skus=int(row[0]), inbound=inbound, **values)
 
