@@ -40,15 +40,13 @@ from typing import Any
 
 import asyncpg
 import httpx
-from sqlalchemy import Integer, bindparam, select
+from sqlalchemy import Integer, Uuid, bindparam
 from sqlalchemy.dialects.postgresql.asyncpg import dialect as asyncpg_dialect
 
 from bench.audit_overhead import ADMIN_DSN, APP_LOGIN_ROLE, _admin, _app_role, _connect, free_port
 from minthub_api.core import migrations
 from minthub_api.inventory.schemas import InventorySort
-from minthub_api.inventory.service import InventoryQuery, _filtered, ordered, totals_statement
-from minthub_api.sync.models import InventorySnapshot
-from minthub_api.sync.repository import InventoryRepository
+from minthub_api.inventory.service import InventoryQuery, filtered, ordered, totals_statement
 
 BIN = Path(sys.executable).parent / "minthub-api"
 SKUS = 10_000
@@ -57,7 +55,6 @@ PAGE = 100
 PAGES_PER_WALK = 5
 EMAIL = "load@minthub.example"
 PASSWORD = "bench-password-0123456789"
-I = InventorySnapshot  # noqa: E741
 
 
 @dataclass(frozen=True)
@@ -73,7 +70,8 @@ class Sql:
 def inventory_sql() -> tuple[Sql, Sql]:
     """The inventory endpoint's page and totals queries, as SQLAlchemy compiles them for
     asyncpg (parameters: `sid` the store, `off`/`lim` the page)."""
-    base = _filtered(ParamRepository(), InventoryQuery())  # the endpoint's defaults
+    # The endpoint's defaults, the store id as a parameter instead of a value.
+    base = filtered(bindparam("sid", type_=Uuid), InventoryQuery())
     page = (
         ordered(base, InventorySort.sku)
         .offset(bindparam("off", type_=Integer))
@@ -86,16 +84,6 @@ def inventory_sql() -> tuple[Sql, Sql]:
         compiled = stmt.compile(dialect=dialect)
         out.append(Sql(str(compiled), tuple(compiled.positiontup or ()), dict(compiled.params)))
     return out[0], out[1]
-
-
-class ParamRepository(InventoryRepository):
-    """`InventoryRepository.select()` with the store id as a parameter instead of a value."""
-
-    def __init__(self) -> None:
-        pass
-
-    def select(self) -> Any:
-        return select(I).where(I.store_id == bindparam("sid"))
 
 
 # --- The bare app ---------------------------------------------------------------------------

@@ -37,7 +37,6 @@ from minthub_api.core.errors import (
     TokenReadOnly,
 )
 from minthub_api.core.settings import Settings
-from minthub_api.stores.repository import StoreRepository
 from minthub_api.tokens import service as token_service
 from minthub_api.tokens.models import ApiToken
 
@@ -75,12 +74,8 @@ def client_address(request: Request) -> str:
 async def _scope(
     session: SessionDep, label: str, user: User, limit_to: set[uuid.UUID] | None
 ) -> frozenset[uuid.UUID]:
-    # First say who we are (a user sees their own memberships), then which stores.
-    await rls.set_principal(session, label, user_id=user.id)
-    member_of = set(await StoreRepository(session).store_ids_for_user(user.id))
-    allowed = frozenset(member_of if limit_to is None else member_of & limit_to)
-    await rls.set_principal(session, label, user_id=user.id, store_ids=allowed)
-    return allowed
+    # Who we are (a user sees their own memberships), then which stores: those memberships.
+    return await rls.set_principal_for_user(session, label, user_id=user.id, limit_to=limit_to)
 
 
 async def _authenticate(request: Request, session: SessionDep) -> Principal | None:

@@ -28,14 +28,23 @@ class SessionRepository:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
 
-    async def get_active_by_hash(self, token_hash: bytes, now: datetime) -> UserSession | None:
-        return await self.session.scalar(
-            select(UserSession).where(
-                UserSession.token_hash == token_hash,
-                UserSession.revoked_at.is_(None),
-                UserSession.expires_at > now,
+    async def get_active_with_user(
+        self, token_hash: bytes, now: datetime
+    ) -> tuple[UserSession, User] | None:
+        """The unrevoked, unexpired session with this hash and its user, in one statement
+        (every authenticated request runs it)."""
+        row = (
+            await self.session.execute(
+                select(UserSession, User)
+                .join(User, User.id == UserSession.user_id)
+                .where(
+                    UserSession.token_hash == token_hash,
+                    UserSession.revoked_at.is_(None),
+                    UserSession.expires_at > now,
+                )
             )
-        )
+        ).first()
+        return (row[0], row[1]) if row else None
 
     async def revoke_by_hash(self, token_hash: bytes, now: datetime) -> None:
         await self.session.execute(

@@ -152,13 +152,13 @@ async def session_for_token(
 ) -> tuple[UserSession, User] | None:
     """The live session and its active user, or None (unknown, revoked, idle or too old)."""
     now = utcnow()
-    found = await SessionRepository(session).get_active_by_hash(token_hash(token), now)
-    if found is None:
+    row = await SessionRepository(session).get_active_with_user(token_hash(token), now)
+    if row is None:
         return None
+    found, user = row
     if found.last_seen_at + timedelta(minutes=settings.session_idle_minutes) <= now:
         return None
-    user = await UserRepository(session).get_by_id(found.user_id)
-    if user is None or not user.is_active:
+    if not user.is_active:
         return None
     if now - found.last_seen_at >= TOUCH_INTERVAL:
         found.last_seen_at = now

@@ -6,12 +6,14 @@ MINTHUB_INVENTORY_FRESHNESS_MINUTES; the answer says `stale: true` meanwhile.
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, func, or_, select
+from sqlalchemy import BindParameter, ColumnElement, Row, Select, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import QueryableAttribute
 
 from minthub_api.audit import service as audit
 from minthub_api.audit.actions import AuditAction, AuditReason
@@ -28,7 +30,6 @@ from minthub_api.inventory.schemas import (
 from minthub_api.stores.dependencies import StoreContext
 from minthub_api.sync.models import Dataset, InventorySnapshot
 from minthub_api.sync.queue import SyncQueue
-from minthub_api.sync.repository import InventoryRepository
 from minthub_api.sync.status import read_datasets
 
 I = InventorySnapshot  # noqa: E741 - short alias for column expressions
@@ -67,8 +68,32 @@ class InventoryQuery:
     limit: int = 100
 
 
-def _filtered(repo: InventoryRepository, q: InventoryQuery) -> Select[InventorySnapshot]:
-    stmt = repo.select()
+# What a page row needs (InventoryItem), read as plain columns: building ORM entities for 100
+# rows per page was a tenth of the app's CPU under load (bench/api_load.py).
+ITEM_COLUMNS: tuple[QueryableAttribute[Any], ...] = (
+    I.sku,
+    I.asin,
+    I.fnsku,
+    I.product_name,
+    I.condition,
+    I.marketplace_id,
+    I.fulfillable,
+    I.inbound_working,
+    I.inbound_shipped,
+    I.inbound_receiving,
+    I.reserved,
+    I.unfulfillable,
+    I.researching,
+    I.total,
+    I.amazon_updated_at,
+    I.synced_at,
+)
+
+
+def filtered(store_id: uuid.UUID | BindParameter[Any], q: InventoryQuery) -> Select[Any]:
+    """The rows of the store that `q` matches (`store_id` a value, or a bound parameter for
+    bench/api_load.py, which runs these very statements on its bare app)."""
+    stmt = select(*ITEM_COLUMNS).where(I.store_id == store_id)
     if q.marketplace_id:
         stmt = stmt.where(I.marketplace_id == q.marketplace_id)
     if q.search:
@@ -111,14 +136,13 @@ async def list_inventory(
     freshness = await read_datasets(
         session, store, [Dataset.inventory], settings=settings, queue=queue, now=now
     )
-    repo = InventoryRepository(session, store.id)
-    base = _filtered(repo, query)
+    base = filtered(store.id, query)
     scope = f"inventory:{store.id}:{query}"
     offset = int(decode_cursor(cursor, scope).get("o", 0)) if cursor else 0
     stmt = ordered(base, query.sort)
     if not export:
         stmt = stmt.offset(offset).limit(query.limit + 1)
-    rows = list(await repo.list(stmt))
+    rows = list((await session.execute(stmt)).all())
     more = not export and len(rows) > query.limit
     rows = rows[: query.limit] if more else rows
     totals = await _totals(session, base)
@@ -151,26 +175,26 @@ TOTAL_COLUMNS = (
 )
 
 
-def ordered(base: Select[InventorySnapshot], sort: InventorySort) -> Select[InventorySnapshot]:
+def ordered(base: Select[Any], sort: InventorySort) -> Select[Any]:
     """The page order: the chosen sort, then a unique tie-break so offsets are stable."""
     return base.order_by(*SORTS[sort], I.marketplace_id, I.sku, I.id)
 
 
-def totals_statement(base: Select[InventorySnapshot]) -> Select[Any]:
-    """Row count and the sum of each quantity over every row `base` matches."""
-    sub = base.subquery()
-    sums = [func.coalesce(func.sum(sub.c[c]), 0) for c in TOTAL_COLUMNS]
-    return select(func.count(), *sums).select_from(sub)
+def totals_statement(base: Select[Any]) -> Select[Any]:
+    """Row count and the sum of each quantity over every row `base` matches (its WHERE clause
+    with other columns: no sub-select to build per request)."""
+    sums = [func.coalesce(func.sum(I.__table__.c[c]), 0) for c in TOTAL_COLUMNS]
+    return base.with_only_columns(func.count(), *sums)
 
 
-async def _totals(session: AsyncSession, base: Select[InventorySnapshot]) -> InventoryTotals:
+async def _totals(session: AsyncSession, base: Select[Any]) -> InventoryTotals:
     row = (await session.execute(totals_statement(base))).one()
     values = dict(zip(TOTAL_COLUMNS, (int(v) for v in row[1:]), strict=True))
     inbound = values["inbound_working"] + values["inbound_shipped"] + values["inbound_receiving"]
     return InventoryTotals(skus=int(row[0]), inbound=inbound, **values)
 
 
-def to_item(row: InventorySnapshot) -> InventoryItem:
+def to_item(row: Row[Any]) -> InventoryItem:
     return InventoryItem(
         sku=row.sku,
         asin=row.asin,

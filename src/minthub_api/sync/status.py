@@ -134,10 +134,11 @@ async def read_datasets(
     queues a refresh. Locking the row on every read made all reads of a store wait for
     each other, to the end of each one's transaction (bench/api_load.py found it)."""
     repo = SyncStateRepository(session, store.id)
-    statuses: list[DatasetStatus] = []
+    states: dict[str, SyncDataset] = {}
     to_refresh: list[str] = []
     for dataset in datasets:
         state = await repo.get(dataset) or await repo.get_or_create(dataset)
+        states[dataset] = state
         if state.last_viewed_at is None or now - state.last_viewed_at >= VIEWED_GRANULARITY:
             state.last_viewed_at = now
         if (
@@ -150,11 +151,8 @@ async def read_datasets(
     if to_refresh:
         await mark_queued(session, queue, store, to_refresh, now, reason=AuditReason.user_view)
     await session.flush()
-    for dataset in datasets:
-        found = await repo.get(dataset)
-        statuses.append(
-            to_status(found, settings, now, store) if found else never_synced(dataset, settings)
-        )
+    # The same objects `mark_queued` updated (one identity map): no second read.
+    statuses = [to_status(states[d], settings, now, store) for d in datasets]
     return DataFreshness(stale=any(s.stale for s in statuses), sync=statuses)
 
 
