@@ -6,12 +6,17 @@
 - revenue = sum of item unit price x quantity per currency (Amazon's `unitPrice`), Decimal.
 - late_unshipped: stored orders UNSHIPPED or PARTIALLY_SHIPPED whose latest ship date passed,
   whatever their purchase date.
-- skus: units sold per SKU and marketplace in the range; units_per_day = units / day_count.
+- skus: units sold per SKU and marketplace in the range; units_per_day = units / day_count;
+  `orders` = distinct orders with the SKU; `asin` = the smallest non-NULL ASIN of its lines.
+- Aggregated in PostgreSQL (GROUP BY on the local day `(purchase_date AT TIME ZONE tz)::date`,
+  marketplace, status / currency / SKU); Python folds the groups. NULL marketplace, currency
+  or SKU is "?" (the SKU's `marketplace_id` stays NULL); a NULL unit price is 0 revenue.
+- List order: days ascending; marketplaces by orders desc, then id; skus by units desc, then
+  SKU, then marketplace id; late_unshipped by latest ship date, then order id.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
 from datetime import date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from zoneinfo import ZoneInfo
@@ -34,7 +39,7 @@ from minthub_api.orders.summary_schemas import (
     StatusCounts,
 )
 from minthub_api.stores.dependencies import StoreContext
-from minthub_api.sync.models import Dataset, OrderSnapshot
+from minthub_api.sync.models import Dataset
 from minthub_api.sync.queue import SyncQueue
 from minthub_api.sync.repository import OrderRepository
 from minthub_api.sync.status import read_datasets
@@ -103,9 +108,9 @@ def _add(revenue: dict[str, Decimal], currency: str | None, amount: Decimal) -> 
     revenue[currency or "?"] = revenue.get(currency or "?", Decimal(0)) + amount
 
 
-def _count(counts: StatusCounts, status: str) -> None:
+def _count(counts: StatusCounts, status: str, n: int) -> None:
     name = STATUS_FIELD.get(status, "other")
-    setattr(counts, name, getattr(counts, name) + 1)
+    setattr(counts, name, getattr(counts, name) + n)
 
 
 async def order_summary(
@@ -134,16 +139,7 @@ async def order_summary(
         session, store, [Dataset.orders], settings=settings, queue=queue, now=now
     )
     repo = OrderRepository(session, store.id)
-    orders = [
-        o
-        for o in await repo.orders_between(start, end)
-        if not marketplace_id or o.marketplace_id == marketplace_id
-    ]
-    lines = [
-        (li, o)
-        for li, o in await repo.lines_between(start, end)
-        if not marketplace_id or o.marketplace_id == marketplace_id
-    ]
+    only = marketplace_id or None
     day_count = (last - first).days + 1
 
     day_rows = {
@@ -156,9 +152,10 @@ async def order_summary(
     counts = StatusCounts()
     revenue: Revenue = {}
     units = 0
+    orders = 0
 
-    def mp_row(o: OrderSnapshot) -> MarketplaceSales:
-        key = o.marketplace_id or "?"
+    def mp_row(marketplace: str | None) -> MarketplaceSales:
+        key = marketplace or "?"
         if key not in by_mp:
             by_mp[key] = MarketplaceSales(
                 marketplace_id=key,
@@ -170,61 +167,65 @@ async def order_summary(
             )
         return by_mp[key]
 
-    for o in orders:
-        day_rows[o.purchase_date.astimezone(tz).date()].orders += 1
-        _count(counts, o.status)
-        row = mp_row(o)
-        row.orders += 1
-        _count(row.status_counts, o.status)
+    # PostgreSQL groups; Python only folds the (few) groups into the response.
+    for day, mp, status, n in await repo.order_counts(start, end, tz_name, only):
+        orders += n
+        day_rows[day].orders += n
+        _count(counts, status, n)
+        row = mp_row(mp)
+        row.orders += n
+        _count(row.status_counts, status, n)
+
+    for day, mp, currency, qty, amount in await repo.line_sales(
+        start, end, tz_name, only, excluded_status=CANCELLED
+    ):
+        day_row = day_rows[day]
+        day_row.units += qty
+        _add(day_row.revenue, currency, amount)
+        units += qty
+        _add(revenue, currency, amount)
+        row = mp_row(mp)
+        row.units += qty
+        _add(row.revenue, currency, amount)
 
     skus: dict[tuple[str, str | None], SkuSales] = {}
-    sku_orders: dict[tuple[str, str | None], set[str]] = defaultdict(set)
-    for li, o in lines:
-        if o.status == CANCELLED:
-            continue
-        amount = (li.unit_price or Decimal(0)) * li.quantity
-        day = day_rows[o.purchase_date.astimezone(tz).date()]
-        day.units += li.quantity
-        _add(day.revenue, li.currency, amount)
-        units += li.quantity
-        _add(revenue, li.currency, amount)
-        row = mp_row(o)
-        row.units += li.quantity
-        _add(row.revenue, li.currency, amount)
-        key = (li.sku or "?", o.marketplace_id)
-        if key not in skus:
-            skus[key] = SkuSales(
-                sku=key[0],
-                asin=li.asin,
-                marketplace_id=key[1],
+    for sku, mp, currency, per_currency, qty, sku_orders, asin, amount in await repo.sku_sales(
+        start, end, only, excluded_status=CANCELLED
+    ):
+        if (sku, mp) not in skus:
+            skus[sku, mp] = SkuSales(
+                sku=sku,
+                asin=None,
+                marketplace_id=mp,
                 units=0,
                 orders=0,
                 units_per_day=Decimal(0),
                 revenue={},
             )
-        skus[key].units += li.quantity
-        _add(skus[key].revenue, li.currency, amount)
-        sku_orders[key].add(o.order_id)
-    for key, sku in skus.items():
-        sku.orders = len(sku_orders[key])
-        sku.units_per_day = (Decimal(sku.units) / day_count).quantize(
-            Decimal("0.01"), rounding=ROUND_HALF_UP
-        )
+        sales = skus[sku, mp]
+        if per_currency:
+            _add(sales.revenue, currency, amount)
+        else:
+            sales.units, sales.orders, sales.asin = qty, sku_orders, asin
+            sales.units_per_day = (Decimal(qty) / day_count).quantize(
+                Decimal("0.01"), rounding=ROUND_HALF_UP
+            )
 
     late = [
         LateOrder(
-            order_id=o.order_id,
-            marketplace_id=o.marketplace_id,
-            status=o.status,
-            purchase_date=o.purchase_date,
-            latest_ship_date=o.latest_ship_date,
-            hours_late=(Decimal((now - o.latest_ship_date).total_seconds()) / 3600).quantize(
+            order_id=order_id,
+            marketplace_id=mp,
+            status=status,
+            purchase_date=purchase_date,
+            latest_ship_date=ship_by,
+            hours_late=(Decimal((now - ship_by).total_seconds()) / 3600).quantize(
                 Decimal("0.1"), rounding=ROUND_HALF_UP
             ),
         )
-        for o in await repo.late_unshipped(now, UNSHIPPED)
-        if o.latest_ship_date is not None
-        and (not marketplace_id or o.marketplace_id == marketplace_id)
+        for order_id, mp, status, purchase_date, ship_by in await repo.late_unshipped(
+            now, UNSHIPPED, only
+        )
+        if ship_by is not None
     ]
     audit.record(
         session,
@@ -236,7 +237,7 @@ async def order_summary(
             "endpoint": "orders/summary",
             "from": first.isoformat(),
             "to": last.isoformat(),
-            "orders": len(orders),
+            "orders": orders,
         },
     )
     orders_state = next((s for s in freshness.sync if s.dataset == Dataset.orders), None)
@@ -248,14 +249,18 @@ async def order_summary(
         marketplace_id=marketplace_id,
         range_start_utc=start,
         range_end_utc=end,
-        orders=len(orders),
+        orders=orders,
         units=units,
         revenue=revenue,
         status_counts=counts,
         days=list(day_rows.values()),
-        marketplaces=sorted(by_mp.values(), key=lambda m: -m.orders),
-        late_unshipped=sorted(late, key=lambda x: x.latest_ship_date),
-        skus=sorted(skus.values(), key=lambda s: (-s.units, s.sku)),
+        # Ties: by marketplace id ("?" first), by marketplace id (NULL last) within a SKU.
+        marketplaces=sorted(by_mp.values(), key=lambda m: (-m.orders, m.marketplace_id)),
+        late_unshipped=late,  # by latest ship date, then order id (SQL)
+        skus=sorted(
+            skus.values(),
+            key=lambda s: (-s.units, s.sku, s.marketplace_id is None, s.marketplace_id or ""),
+        ),
         synced_at=orders_state.last_success_at if orders_state else None,
         source=SOURCES.get(orders_state.source if orders_state else None, SOURCES[None]),
         as_of=now,

@@ -8,10 +8,22 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import date, datetime
+from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Select, delete, func, select
+from sqlalchemy import (
+    ColumnElement,
+    Date,
+    Row,
+    Select,
+    cast,
+    delete,
+    distinct,
+    func,
+    select,
+    tuple_,
+)
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -186,12 +198,135 @@ class OrderRepository(StoreScoped):
         )
         return [(row[0], row[1]) for row in (await self.session.execute(stmt)).all()]
 
-    async def late_unshipped(
-        self, now: datetime, statuses: Sequence[str]
-    ) -> Sequence[OrderSnapshot]:
-        stmt = select(OrderSnapshot).where(
+    def _purchased_between(
+        self, start: datetime, end: datetime, marketplace_id: str | None
+    ) -> list[ColumnElement[bool]]:
+        where = [
             OrderSnapshot.store_id == self.store_id,
-            OrderSnapshot.status.in_(statuses),
-            OrderSnapshot.latest_ship_date < now,
+            OrderSnapshot.purchase_date >= start,
+            OrderSnapshot.purchase_date < end,
+        ]
+        if marketplace_id:
+            where.append(OrderSnapshot.marketplace_id == marketplace_id)
+        return where
+
+    def _lines_sold_between(
+        self, start: datetime, end: datetime, marketplace_id: str | None, excluded_status: str
+    ) -> list[ColumnElement[bool]]:
+        """Lines of orders purchased in [start, end) whose status is not `excluded_status`."""
+        return [
+            OrderItemSnapshot.store_id == self.store_id,
+            *self._purchased_between(start, end, marketplace_id),
+            OrderSnapshot.status != excluded_status,
+        ]
+
+    async def order_counts(
+        self, start: datetime, end: datetime, tz: str, marketplace_id: str | None
+    ) -> Sequence[Row[date, str | None, str, int]]:
+        """Orders purchased in [start, end) per (local day in `tz`, marketplace, status)."""
+        day = _local_day(tz)
+        stmt = (
+            select(day, OrderSnapshot.marketplace_id, OrderSnapshot.status, func.count())
+            .where(*self._purchased_between(start, end, marketplace_id))
+            .group_by(day, OrderSnapshot.marketplace_id, OrderSnapshot.status)
         )
-        return (await self.session.execute(stmt)).scalars().all()
+        return (await self.session.execute(stmt)).all()
+
+    async def line_sales(
+        self,
+        start: datetime,
+        end: datetime,
+        tz: str,
+        marketplace_id: str | None,
+        *,
+        excluded_status: str,
+    ) -> Sequence[Row[date, str | None, str | None, int, Decimal]]:
+        """Units and revenue of the lines of orders purchased in [start, end) and not in
+        `excluded_status`, per (local day in `tz`, marketplace, currency), by currency."""
+        day = _local_day(tz)
+        stmt = (
+            select(
+                day,
+                OrderSnapshot.marketplace_id,
+                OrderItemSnapshot.currency,
+                func.sum(OrderItemSnapshot.quantity),
+                func.sum(_line_amount()),
+            )
+            .join(OrderSnapshot, _line_of_order())
+            .where(*self._lines_sold_between(start, end, marketplace_id, excluded_status))
+            .group_by(day, OrderSnapshot.marketplace_id, OrderItemSnapshot.currency)
+            .order_by(OrderItemSnapshot.currency)
+        )
+        return (await self.session.execute(stmt)).all()
+
+    async def sku_sales(
+        self, start: datetime, end: datetime, marketplace_id: str | None, *, excluded_status: str
+    ) -> Sequence[Row[str, str | None, str | None, bool, int, int, str | None, Decimal]]:
+        """Like `line_sales`, per (SKU, marketplace); a NULL or empty SKU is "?". One pass,
+        two grouping sets: rows with `per_currency` false total the (SKU, marketplace) over
+        every currency (units, distinct orders, min(asin)); rows with it true carry one
+        currency's revenue. Ordered by currency (NULL last)."""
+        sku: ColumnElement[str] = func.coalesce(func.nullif(OrderItemSnapshot.sku, ""), "?")
+        per_currency: ColumnElement[bool] = func.grouping(OrderItemSnapshot.currency) == 0
+        stmt = (
+            select(
+                sku,
+                OrderSnapshot.marketplace_id,
+                OrderItemSnapshot.currency,
+                per_currency,
+                func.sum(OrderItemSnapshot.quantity),
+                func.count(distinct(OrderItemSnapshot.order_id)),
+                func.min(OrderItemSnapshot.asin),
+                func.sum(_line_amount()),
+            )
+            .join(OrderSnapshot, _line_of_order())
+            .where(*self._lines_sold_between(start, end, marketplace_id, excluded_status))
+            .group_by(
+                func.grouping_sets(
+                    tuple_(sku, OrderSnapshot.marketplace_id),
+                    tuple_(sku, OrderSnapshot.marketplace_id, OrderItemSnapshot.currency),
+                )
+            )
+            .order_by(OrderItemSnapshot.currency)
+        )
+        return (await self.session.execute(stmt)).all()
+
+    async def late_unshipped(
+        self, now: datetime, statuses: Sequence[str], marketplace_id: str | None = None
+    ) -> Sequence[Row[str, str | None, str, datetime, datetime | None]]:
+        """(order_id, marketplace_id, status, purchase_date, latest_ship_date) of orders in
+        `statuses` whose latest ship date is before `now`, oldest ship date first."""
+        stmt = (
+            select(
+                OrderSnapshot.order_id,
+                OrderSnapshot.marketplace_id,
+                OrderSnapshot.status,
+                OrderSnapshot.purchase_date,
+                OrderSnapshot.latest_ship_date,
+            )
+            .where(
+                OrderSnapshot.store_id == self.store_id,
+                OrderSnapshot.status.in_(statuses),
+                OrderSnapshot.latest_ship_date < now,
+            )
+            .order_by(OrderSnapshot.latest_ship_date, OrderSnapshot.order_id)
+        )
+        if marketplace_id:
+            stmt = stmt.where(OrderSnapshot.marketplace_id == marketplace_id)
+        return (await self.session.execute(stmt)).all()
+
+
+def _local_day(tz: str) -> ColumnElement[date]:
+    """`(purchase_date AT TIME ZONE tz)::date`: the calendar day of the purchase in `tz`."""
+    return cast(func.timezone(tz, OrderSnapshot.purchase_date), Date)
+
+
+def _line_of_order() -> ColumnElement[bool]:
+    return (OrderSnapshot.store_id == OrderItemSnapshot.store_id) & (
+        OrderSnapshot.order_id == OrderItemSnapshot.order_id
+    )
+
+
+def _line_amount() -> ColumnElement[Decimal]:
+    """unit price x quantity; a missing price counts 0 (scale 0, as Python's Decimal(0))."""
+    return func.coalesce(OrderItemSnapshot.unit_price, 0) * OrderItemSnapshot.quantity
