@@ -12,15 +12,17 @@ store connected through the consent flow, then 10,000 SKUs of inventory and 5,00
 
 The bare app (`bench/api_load.py` itself, `--bare`) is one uvicorn process too: FastAPI, an
 asyncpg pool, no auth, audit, RLS or logging, and the SQL that SQLAlchemy compiles for the
-inventory endpoint's page and totals queries (`inventory/service.py`).
+inventory endpoint's page and totals queries (`inventory/service.py`) and for the order
+summary's queries.
 
 Phases, alternating so a drifting machine favours neither, `--rounds` times:
 - `inventory` on the app and on the bare app: each client reads 5 consecutive pages of 100
   (the API's cursor; offset for the bare app), from a starting page that moves on each walk;
-- `mixed` on the app only: 3 of 4 requests inventory pages, 1 of 4 `GET .../orders/summary`
-  (7, 30 or 90 days).
-Prints requests/s, p50/p95/p99 and errors per phase, and app/bare throughput (target >= 0.6,
-zero errors). Nothing is asserted.
+- `mixed` on both: 3 of 4 requests inventory pages, 1 of 4 `GET .../orders/summary` (7, 30 or
+  90 days); the bare app runs the summary's four queries (`sync/repository.py`) and returns
+  the groups unfolded.
+Prints requests/s, p50/p95/p99 and errors per phase (and what the errors were), and app/bare
+throughput for both mixes (target >= 0.6, zero errors). Nothing is asserted.
 """
 
 from __future__ import annotations
@@ -34,19 +36,30 @@ import sys
 import tempfile
 import time
 import uuid
+from collections import Counter
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from datetime import time as dt_time
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import asyncpg
 import httpx
-from sqlalchemy import Integer, Uuid, bindparam
+from sqlalchemy import DateTime, Integer, String, Uuid, bindparam
 from sqlalchemy.dialects.postgresql.asyncpg import dialect as asyncpg_dialect
 
 from bench.audit_overhead import ADMIN_DSN, APP_LOGIN_ROLE, _admin, _app_role, _connect, free_port
 from minthub_api.core import migrations
 from minthub_api.inventory.schemas import InventorySort
 from minthub_api.inventory.service import InventoryQuery, filtered, ordered, totals_statement
+from minthub_api.orders.summary import CANCELLED, UNSHIPPED
+from minthub_api.sync.repository import (
+    late_unshipped_statement,
+    line_sales_statement,
+    order_counts_statement,
+    sku_sales_statement,
+)
 
 BIN = Path(sys.executable).parent / "minthub-api"
 SKUS = 10_000
@@ -55,6 +68,7 @@ PAGE = 100
 PAGES_PER_WALK = 5
 EMAIL = "load@minthub.example"
 PASSWORD = "bench-password-0123456789"
+BARE_TZ = ZoneInfo("America/Los_Angeles")  # the seeded store's first marketplace: US
 
 
 @dataclass(frozen=True)
@@ -67,23 +81,52 @@ class Sql:
         return [values[n] if n in values else self.defaults[n] for n in self.names]
 
 
+def _compiled(stmt: Any) -> Sql:
+    # render_postcompile: IN lists become plain positional parameters (so every parameter
+    # has a value: None for the ones a request fills in).
+    compiled = stmt.compile(
+        dialect=asyncpg_dialect(),  # type: ignore[no-untyped-call]
+        compile_kwargs={"render_postcompile": True},
+    )
+    return Sql(str(compiled), tuple(compiled.positiontup or ()), dict(compiled.params))
+
+
 def inventory_sql() -> tuple[Sql, Sql]:
     """The inventory endpoint's page and totals queries, as SQLAlchemy compiles them for
     asyncpg (parameters: `sid` the store, `off`/`lim` the page)."""
     # The endpoint's defaults, the store id as a parameter instead of a value.
-    base = filtered(bindparam("sid", type_=Uuid), InventoryQuery())
+    base = filtered(bindparam("sid", None, type_=Uuid), InventoryQuery())
     page = (
         ordered(base, InventorySort.sku)
-        .offset(bindparam("off", type_=Integer))
-        .limit(bindparam("lim", type_=Integer))
+        .offset(bindparam("off", None, type_=Integer))
+        .limit(bindparam("lim", None, type_=Integer))
     )
-    totals = totals_statement(base)
-    dialect = asyncpg_dialect()  # type: ignore[no-untyped-call]
-    out = []
-    for stmt in (page, totals):
-        compiled = stmt.compile(dialect=dialect)
-        out.append(Sql(str(compiled), tuple(compiled.positiontup or ()), dict(compiled.params)))
-    return out[0], out[1]
+    return _compiled(page), _compiled(totals_statement(base))
+
+
+def summary_sql() -> list[Sql]:
+    """The order summary's four queries (orders/summary.py, all marketplaces), parameters
+    `sid` the store, `start`/`end` the range, `days` its length, `tz` its time zone, `now`."""
+    sid = bindparam("sid", None, type_=Uuid)
+    start, end = (
+        bindparam("start", None, type_=DateTime(True)),
+        bindparam("end", None, type_=DateTime(True)),
+    )
+    tz = bindparam("tz", None, type_=String)
+    return [
+        _compiled(order_counts_statement(sid, start, end, tz, None)),
+        _compiled(line_sales_statement(sid, start, end, tz, None, CANCELLED)),
+        _compiled(
+            sku_sales_statement(
+                sid, start, end, bindparam("days", None, type_=Integer), None, CANCELLED
+            )
+        ),
+        _compiled(
+            late_unshipped_statement(
+                sid, bindparam("now", None, type_=DateTime(True)), UNSHIPPED, None
+            )
+        ),
+    ]
 
 
 # --- The bare app ---------------------------------------------------------------------------
@@ -95,6 +138,7 @@ def bare_app(dsn: str) -> Any:
     from fastapi import FastAPI, Query
 
     page_sql, totals_sql = inventory_sql()
+    summary_queries = summary_sql()
     pool: dict[str, asyncpg.Pool] = {}
 
     @asynccontextmanager
@@ -122,6 +166,19 @@ def bare_app(dsn: str) -> Any:
             "totals": {"skus": t[0], "fulfillable": t[1], "total": t[8]},
         }
 
+    @app.get("/stores/{store_id}/orders/summary")
+    async def summary(store_id: uuid.UUID, days: int = Query(30, ge=1, le=366)) -> dict[str, Any]:
+        # The range as the app computes it for a store whose first marketplace is the US.
+        now = datetime.now(UTC)
+        last = now.astimezone(BARE_TZ).date()
+        start = datetime.combine(last - timedelta(days=days - 1), dt_time(0), tzinfo=BARE_TZ)
+        end = datetime.combine(last + timedelta(days=1), dt_time(0), tzinfo=BARE_TZ)
+        values = {"sid": store_id, "start": start, "end": end, "tz": BARE_TZ.key, "now": now}
+        values["days"] = days
+        async with pool["p"].acquire() as conn:
+            groups = [await conn.fetch(q.text, *q.args(**values)) for q in summary_queries]
+        return {"groups": [[list(r.values()) for r in rows] for rows in groups]}
+
     return app
 
 
@@ -133,6 +190,7 @@ class Result:
     latencies: list[float] = field(default_factory=list)
     errors: int = 0
     elapsed: float = 0.0
+    kinds: Counter[str] = field(default_factory=Counter)  # what each error was
 
     def line(self, name: str) -> str:
         lat = sorted(self.latencies)
@@ -170,11 +228,13 @@ async def load(
             t0 = time.perf_counter()
             try:
                 r = await client.get(path, params=params)
-            except httpx.HTTPError:
+            except httpx.HTTPError as exc:
                 result.errors += 1
+                result.kinds[type(exc).__name__] += 1
                 return None
             if r.status_code != 200:
                 result.errors += 1
+                result.kinds[f"HTTP {r.status_code}"] += 1
                 return None
             result.latencies.append(time.perf_counter() - t0)
             body: dict[str, Any] = r.json()
@@ -186,7 +246,8 @@ async def load(
                 walk += 1
                 if mixed and (n + walk) % 4 == 0:
                     days = (7, 30, 90)[walk % 3]
-                    await timed(f"/api/v1/stores/{store}/orders/summary", {"days": days})
+                    prefix = "" if bare else "/api/v1"
+                    await timed(f"{prefix}/stores/{store}/orders/summary", {"days": days})
                     continue
                 start = (n * 13 + walk * 7) % (SKUS // PAGE - PAGES_PER_WALK)
                 if bare:
@@ -255,7 +316,8 @@ def wait_up(url: str, proc: subprocess.Popen[bytes]) -> None:
 
 
 async def seed(owner_dsn: str, store_id: str) -> None:
-    """10,000 SKUs in the store's first marketplace, 5,000 orders of 1-5 lines, fresh state."""
+    """10,000 SKUs in the store's first marketplace; 5,000 orders of 3 lines, one in ten
+    cancelled, the newest 60 unshipped (a few of them late); fresh sync state."""
     conn = await asyncpg.connect(owner_dsn)
     try:
         marketplace = await conn.fetchval(
@@ -283,11 +345,14 @@ async def seed(owner_dsn: str, store_id: str) -> None:
         await conn.execute(
             """
             INSERT INTO order_snapshots (store_id, order_id, status, purchase_date,
-                last_update_date, marketplace_id, fulfillment_channel, item_count, order_total,
-                currency, synced_at)
+                latest_ship_date, last_update_date, marketplace_id, fulfillment_channel,
+                item_count, order_total, currency, synced_at)
             SELECT $1, 'ORD-' || lpad(n::text, 7, '0'),
-                   (ARRAY['Shipped','Shipped','Shipped','Unshipped','Canceled'])[n % 5 + 1],
-                   now() - make_interval(mins => n * 25), now() - make_interval(mins => n * 20),
+                   CASE WHEN n <= 60 THEN 'UNSHIPPED' WHEN n % 10 = 0 THEN 'CANCELLED'
+                        ELSE 'SHIPPED' END,
+                   now() - make_interval(mins => n * 25),
+                   now() - make_interval(mins => n * 25) + interval '1 day',
+                   now() - make_interval(mins => n * 20),
                    $2, (ARRAY['AFN','MFN'])[n % 2 + 1], 3, (n % 200) + 9.99, 'USD', now()
               FROM generate_series(1, $3) n
             ON CONFLICT DO NOTHING
@@ -425,19 +490,23 @@ async def measure(
     # Warm-up (connections, caches, plans), not counted.
     await load(api, cookies, store, bare=False, mixed=True, seconds=3, clients=args.clients)
     await load(bare, None, store, bare=True, mixed=False, seconds=3, clients=args.clients)
-    results: dict[str, list[Result]] = {"app": [], "bare": [], "mixed": []}
+    await load(bare, None, store, bare=True, mixed=True, seconds=3, clients=args.clients)
+    phases = {  # name: (bare, mixed)
+        "bare": (True, False),
+        "app": (False, False),
+        "bare mixed": (True, True),
+        "app mixed": (False, True),
+    }
+    results: dict[str, list[Result]] = {name: [] for name in phases}
     for i in range(args.rounds):
-        order = ("bare", "app") if i % 2 == 0 else ("app", "bare")
-        for name in order:
-            if name == "bare":
-                res = await load(bare, None, store, bare=True, mixed=False, **common)
-            else:
-                res = await load(api, cookies, store, bare=False, mixed=False, **common)
+        # Alternate which of each pair goes first, so a drifting machine favours neither.
+        names = list(phases) if i % 2 == 0 else ["app", "bare", "app mixed", "bare mixed"]
+        for name in names:
+            is_bare, mixed = phases[name]
+            url, jar = (bare, None) if is_bare else (api, cookies)
+            res = await load(url, jar, store, bare=is_bare, mixed=mixed, **common)
             print(f"round {i + 1} {name}: {res.rps:.1f}/s", file=sys.stderr)
             results[name].append(res)
-        res = await load(api, cookies, store, bare=False, mixed=True, **common)
-        print(f"round {i + 1} mixed: {res.rps:.1f}/s", file=sys.stderr)
-        results["mixed"].append(res)
     audited = await asyncpg.connect(owner_dsn)
     try:
         events = await audited.fetchval(
@@ -454,6 +523,7 @@ def merged(results: list[Result]) -> Result:
         out.latencies += r.latencies
         out.errors += r.errors
         out.elapsed += r.elapsed
+        out.kinds += r.kinds
     return out
 
 
@@ -466,16 +536,25 @@ def report(results: dict[str, list[Result]], args: argparse.Namespace, events: i
         f"{'phase':<22}{'req/s':>9}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}"
         f"{'requests':>9}{'errors':>8}"
     )
-    app, bare, mixed = merged(results["app"]), merged(results["bare"]), merged(results["mixed"])
-    print(bare.line("bare inventory"))
-    print(app.line("app inventory"))
-    print(mixed.line("app inventory+summary"))
-    summary_share = "1 of 4 requests an order summary"
-    ratio = app.rps / bare.rps if bare.rps else 0.0
+    m = {name: merged(rs) for name, rs in results.items()}
+    print(m["bare"].line("bare inventory"))
+    print(m["app"].line("app inventory"))
+    print(m["bare mixed"].line("bare inventory+summary"))
+    print(m["app mixed"].line("app inventory+summary"))
+    for name, r in m.items():
+        if r.kinds:
+            print(f"{name} errors: " + ", ".join(f"{k} {n}" for k, n in r.kinds.most_common()))
+
+    def ratio(app: Result, bare: Result) -> float:
+        return app.rps / bare.rps if bare.rps else 0.0
+
     print(
-        f"app/bare inventory throughput: {ratio:.2f} (target >= 0.60);"
-        f" errors app {app.errors + mixed.errors}, bare {bare.errors};"
-        f" mixed: {summary_share}; store_data_read audit events written: {events}"
+        f"app/bare throughput: inventory {ratio(m['app'], m['bare']):.2f},"
+        f" inventory+summary {ratio(m['app mixed'], m['bare mixed']):.2f} (target >= 0.60);"
+        f" errors app {m['app'].errors + m['app mixed'].errors},"
+        f" bare {m['bare'].errors + m['bare mixed'].errors};"
+        f" mixed: 1 of 4 requests an order summary (7, 30 or 90 days);"
+        f" store_data_read audit events written: {events}"
     )
 
 

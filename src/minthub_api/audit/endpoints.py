@@ -27,7 +27,7 @@ Cursor = Annotated[str | None, Query(max_length=512)]
 EXPORT_DEFAULT_DAYS = 30
 
 
-def audit_filters(
+async def audit_filters(
     since: Annotated[IsoDateTime | None, Query(description="Events at or after this time.")] = None,
     until: Annotated[IsoDateTime | None, Query(description="Events before this time.")] = None,
     actor_type: ActorType | None = None,

@@ -136,7 +136,7 @@ async def get_optional_principal(request: Request, session: SessionDep) -> Princ
 OptionalPrincipal = Annotated[Principal | None, Depends(get_optional_principal)]
 
 
-def get_verified_principal(principal: SignedIn) -> Principal:
+async def get_verified_principal(principal: SignedIn) -> Principal:
     """Second factor done (or not required on this installation)."""
     if not principal.mfa_ok:
         if principal.user.mfa_enabled_at is None:
@@ -148,7 +148,7 @@ def get_verified_principal(principal: SignedIn) -> Principal:
 CurrentPrincipal = Annotated[Principal, Depends(get_verified_principal)]
 
 
-def get_session_principal(principal: SignedIn) -> Principal:
+async def get_session_principal(principal: SignedIn) -> Principal:
     if principal.kind != PrincipalKind.session or principal.user_session is None:
         raise SessionRequired()
     return principal
@@ -157,28 +157,28 @@ def get_session_principal(principal: SignedIn) -> Principal:
 SessionPrincipal = Annotated[Principal, Depends(get_session_principal)]
 
 
-def get_verified_session(principal: CurrentPrincipal) -> Principal:
-    return get_session_principal(principal)
+async def get_verified_session(principal: CurrentPrincipal) -> Principal:
+    return await get_session_principal(principal)
 
 
 VerifiedSession = Annotated[Principal, Depends(get_verified_session)]
 
 
-def get_current_user(principal: CurrentPrincipal) -> User:
+async def get_current_user(principal: CurrentPrincipal) -> User:
     return principal.user
 
 
 CurrentUser = Annotated[User, Depends(get_current_user)]
 
 
-def get_actor(principal: CurrentPrincipal) -> Actor:
+async def get_actor(principal: CurrentPrincipal) -> Actor:
     return principal.actor
 
 
 CurrentActor = Annotated[Actor, Depends(get_actor)]
 
 
-def get_admin(principal: VerifiedSession) -> Principal:
+async def get_admin(principal: VerifiedSession) -> Principal:
     """A workspace administrator. Being admin grants no store: store access is membership."""
     if not principal.user.is_admin:
         raise AdminRequired()

@@ -95,7 +95,7 @@ async def accept_invitation(
     """Use an invitation link: signed in as the invitee, the store (or beta access) is added
     to your account; otherwise send a password and the account is created (then sign in)."""
     if principal is not None:
-        get_verified_principal(principal)
+        await get_verified_principal(principal)
     acceptor = invitation_service.Acceptor(
         user=principal.user if principal else None,
         actor=principal.actor if principal else Actor.user_unknown(request_id(request)),

@@ -188,28 +188,37 @@ async def order_summary(
         row.units += qty
         _add(row.revenue, currency, amount)
 
-    skus: dict[tuple[str, str | None], SkuSales] = {}
-    for sku, mp, currency, per_currency, qty, sku_orders, asin, amount in await repo.sku_sales(
-        start, end, only, excluded_status=CANCELLED
-    ):
-        if (sku, mp) not in skus:
-            skus[sku, mp] = SkuSales(
+    skus = []
+    for (
+        sku,
+        mp,
+        qty,
+        n_orders,
+        asin,
+        per_day,
+        amount,
+        currency,
+        currencies,
+        amounts,
+    ) in await repo.sku_sales(start, end, day_count, only, excluded_status=CANCELLED):
+        sku_revenue: Revenue = {currency: amount}
+        if currencies is not None and amounts is not None:  # sold in several currencies
+            sku_revenue = {}
+            for line_currency, line_amount in sorted(zip(currencies, amounts, strict=True)):
+                _add(sku_revenue, line_currency, line_amount)
+        # Typed values from our own columns: constructed without re-validating (10,000s of
+        # SKUs in a 90-day summary).
+        skus.append(
+            SkuSales.model_construct(
                 sku=sku,
-                asin=None,
+                asin=asin,
                 marketplace_id=mp,
-                units=0,
-                orders=0,
-                units_per_day=Decimal(0),
-                revenue={},
+                units=qty,
+                orders=n_orders,
+                units_per_day=per_day,
+                revenue=sku_revenue,
             )
-        sales = skus[sku, mp]
-        if per_currency:
-            _add(sales.revenue, currency, amount)
-        else:
-            sales.units, sales.orders, sales.asin = qty, sku_orders, asin
-            sales.units_per_day = (Decimal(qty) / day_count).quantize(
-                Decimal("0.01"), rounding=ROUND_HALF_UP
-            )
+        )
 
     late = [
         LateOrder(
@@ -254,13 +263,10 @@ async def order_summary(
         revenue=revenue,
         status_counts=counts,
         days=list(day_rows.values()),
-        # Ties: by marketplace id ("?" first), by marketplace id (NULL last) within a SKU.
+        # Ties: by marketplace id ("?" first).
         marketplaces=sorted(by_mp.values(), key=lambda m: (-m.orders, m.marketplace_id)),
         late_unshipped=late,  # by latest ship date, then order id (SQL)
-        skus=sorted(
-            skus.values(),
-            key=lambda s: (-s.units, s.sku, s.marketplace_id is None, s.marketplace_id or ""),
-        ),
+        skus=skus,  # by units desc, SKU, marketplace id (SQL)
         synced_at=orders_state.last_success_at if orders_state else None,
         source=SOURCES.get(orders_state.source if orders_state else None, SOURCES[None]),
         as_of=now,

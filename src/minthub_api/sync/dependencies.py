@@ -12,17 +12,17 @@ from minthub_api.core.settings import Settings
 from minthub_api.sync.queue import SyncQueue
 
 
-def get_queue(request: Request) -> SyncQueue:
+async def get_queue(request: Request) -> SyncQueue:
     queue: SyncQueue = request.app.state.sync_queue
     return queue
 
 
-def get_app_settings(request: Request) -> Settings:
+async def get_app_settings(request: Request) -> Settings:
     settings: Settings = request.app.state.settings
     return settings
 
 
-def get_now() -> datetime:
+async def get_now() -> datetime:
     return utcnow()
 
 

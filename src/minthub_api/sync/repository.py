@@ -10,19 +10,22 @@ import uuid
 from collections.abc import Sequence
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeAlias, TypeVar
 
 from sqlalchemy import (
+    BindParameter,
     ColumnElement,
     Date,
+    Numeric,
     Row,
     Select,
+    case,
     cast,
     delete,
     distinct,
     func,
+    null,
     select,
-    tuple_,
 )
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -171,14 +174,6 @@ class OrderRepository(StoreScoped):
         stmt = select(func.count()).where(OrderSnapshot.store_id == self.store_id)
         return int((await self.session.execute(stmt)).scalar_one())
 
-    async def orders_between(self, start: datetime, end: datetime) -> Sequence[OrderSnapshot]:
-        stmt = select(OrderSnapshot).where(
-            OrderSnapshot.store_id == self.store_id,
-            OrderSnapshot.purchase_date >= start,
-            OrderSnapshot.purchase_date < end,
-        )
-        return (await self.session.execute(stmt)).scalars().all()
-
     async def lines_between(
         self, start: datetime, end: datetime
     ) -> Sequence[tuple[OrderItemSnapshot, OrderSnapshot]]:
@@ -198,38 +193,11 @@ class OrderRepository(StoreScoped):
         )
         return [(row[0], row[1]) for row in (await self.session.execute(stmt)).all()]
 
-    def _purchased_between(
-        self, start: datetime, end: datetime, marketplace_id: str | None
-    ) -> list[ColumnElement[bool]]:
-        where = [
-            OrderSnapshot.store_id == self.store_id,
-            OrderSnapshot.purchase_date >= start,
-            OrderSnapshot.purchase_date < end,
-        ]
-        if marketplace_id:
-            where.append(OrderSnapshot.marketplace_id == marketplace_id)
-        return where
-
-    def _lines_sold_between(
-        self, start: datetime, end: datetime, marketplace_id: str | None, excluded_status: str
-    ) -> list[ColumnElement[bool]]:
-        """Lines of orders purchased in [start, end) whose status is not `excluded_status`."""
-        return [
-            OrderItemSnapshot.store_id == self.store_id,
-            *self._purchased_between(start, end, marketplace_id),
-            OrderSnapshot.status != excluded_status,
-        ]
-
     async def order_counts(
         self, start: datetime, end: datetime, tz: str, marketplace_id: str | None
     ) -> Sequence[Row[date, str | None, str, int]]:
         """Orders purchased in [start, end) per (local day in `tz`, marketplace, status)."""
-        day = _local_day(tz)
-        stmt = (
-            select(day, OrderSnapshot.marketplace_id, OrderSnapshot.status, func.count())
-            .where(*self._purchased_between(start, end, marketplace_id))
-            .group_by(day, OrderSnapshot.marketplace_id, OrderSnapshot.status)
-        )
+        stmt = order_counts_statement(self.store_id, start, end, tz, marketplace_id)
         return (await self.session.execute(stmt)).all()
 
     async def line_sales(
@@ -243,51 +211,34 @@ class OrderRepository(StoreScoped):
     ) -> Sequence[Row[date, str | None, str | None, int, Decimal]]:
         """Units and revenue of the lines of orders purchased in [start, end) and not in
         `excluded_status`, per (local day in `tz`, marketplace, currency), by currency."""
-        day = _local_day(tz)
-        stmt = (
-            select(
-                day,
-                OrderSnapshot.marketplace_id,
-                OrderItemSnapshot.currency,
-                func.sum(OrderItemSnapshot.quantity),
-                func.sum(_line_amount()),
-            )
-            .join(OrderSnapshot, _line_of_order())
-            .where(*self._lines_sold_between(start, end, marketplace_id, excluded_status))
-            .group_by(day, OrderSnapshot.marketplace_id, OrderItemSnapshot.currency)
-            .order_by(OrderItemSnapshot.currency)
-        )
+        stmt = line_sales_statement(self.store_id, start, end, tz, marketplace_id, excluded_status)
         return (await self.session.execute(stmt)).all()
 
     async def sku_sales(
-        self, start: datetime, end: datetime, marketplace_id: str | None, *, excluded_status: str
-    ) -> Sequence[Row[str, str | None, str | None, bool, int, int, str | None, Decimal]]:
-        """Like `line_sales`, per (SKU, marketplace); a NULL or empty SKU is "?". One pass,
-        two grouping sets: rows with `per_currency` false total the (SKU, marketplace) over
-        every currency (units, distinct orders, min(asin)); rows with it true carry one
-        currency's revenue. Ordered by currency (NULL last)."""
-        sku: ColumnElement[str] = func.coalesce(func.nullif(OrderItemSnapshot.sku, ""), "?")
-        per_currency: ColumnElement[bool] = func.grouping(OrderItemSnapshot.currency) == 0
-        stmt = (
-            select(
-                sku,
-                OrderSnapshot.marketplace_id,
-                OrderItemSnapshot.currency,
-                per_currency,
-                func.sum(OrderItemSnapshot.quantity),
-                func.count(distinct(OrderItemSnapshot.order_id)),
-                func.min(OrderItemSnapshot.asin),
-                func.sum(_line_amount()),
-            )
-            .join(OrderSnapshot, _line_of_order())
-            .where(*self._lines_sold_between(start, end, marketplace_id, excluded_status))
-            .group_by(
-                func.grouping_sets(
-                    tuple_(sku, OrderSnapshot.marketplace_id),
-                    tuple_(sku, OrderSnapshot.marketplace_id, OrderItemSnapshot.currency),
-                )
-            )
-            .order_by(OrderItemSnapshot.currency)
+        self,
+        start: datetime,
+        end: datetime,
+        day_count: int,
+        marketplace_id: str | None,
+        *,
+        excluded_status: str,
+    ) -> Sequence[
+        Row[
+            str,
+            str | None,
+            int,
+            int,
+            str | None,
+            Decimal,
+            Decimal,
+            str,
+            list[str] | None,
+            list[Decimal] | None,
+        ]
+    ]:
+        """See `sku_sales_statement`."""
+        stmt = sku_sales_statement(
+            self.store_id, start, end, day_count, marketplace_id, excluded_status
         )
         return (await self.session.execute(stmt)).all()
 
@@ -296,27 +247,165 @@ class OrderRepository(StoreScoped):
     ) -> Sequence[Row[str, str | None, str, datetime, datetime | None]]:
         """(order_id, marketplace_id, status, purchase_date, latest_ship_date) of orders in
         `statuses` whose latest ship date is before `now`, oldest ship date first."""
-        stmt = (
-            select(
-                OrderSnapshot.order_id,
-                OrderSnapshot.marketplace_id,
-                OrderSnapshot.status,
-                OrderSnapshot.purchase_date,
-                OrderSnapshot.latest_ship_date,
-            )
-            .where(
-                OrderSnapshot.store_id == self.store_id,
-                OrderSnapshot.status.in_(statuses),
-                OrderSnapshot.latest_ship_date < now,
-            )
-            .order_by(OrderSnapshot.latest_ship_date, OrderSnapshot.order_id)
-        )
-        if marketplace_id:
-            stmt = stmt.where(OrderSnapshot.marketplace_id == marketplace_id)
+        stmt = late_unshipped_statement(self.store_id, now, statuses, marketplace_id)
         return (await self.session.execute(stmt)).all()
 
 
-def _local_day(tz: str) -> ColumnElement[date]:
+# The order summary's statements, built apart from their execution so that bench/api_load.py
+# runs the very same SQL with the store and range as parameters (`Param` values).
+T = TypeVar("T")
+Param: TypeAlias = T | BindParameter[T]
+
+
+def _purchased_between(
+    store_id: Param[uuid.UUID],
+    start: Param[datetime],
+    end: Param[datetime],
+    marketplace_id: str | None,
+) -> list[ColumnElement[bool]]:
+    where = [
+        OrderSnapshot.store_id == store_id,
+        OrderSnapshot.purchase_date >= start,
+        OrderSnapshot.purchase_date < end,
+    ]
+    if marketplace_id:
+        where.append(OrderSnapshot.marketplace_id == marketplace_id)
+    return where
+
+
+def _lines_sold_between(
+    store_id: Param[uuid.UUID],
+    start: Param[datetime],
+    end: Param[datetime],
+    marketplace_id: str | None,
+    excluded_status: str,
+) -> list[ColumnElement[bool]]:
+    """Lines of orders purchased in [start, end) whose status is not `excluded_status`."""
+    return [
+        OrderItemSnapshot.store_id == store_id,
+        *_purchased_between(store_id, start, end, marketplace_id),
+        OrderSnapshot.status != excluded_status,
+    ]
+
+
+def order_counts_statement(
+    store_id: Param[uuid.UUID],
+    start: Param[datetime],
+    end: Param[datetime],
+    tz: Param[str],
+    marketplace_id: str | None,
+) -> Select[date, str | None, str, int]:
+    day = _local_day(tz)
+    return (
+        select(day, OrderSnapshot.marketplace_id, OrderSnapshot.status, func.count())
+        .where(*_purchased_between(store_id, start, end, marketplace_id))
+        .group_by(day, OrderSnapshot.marketplace_id, OrderSnapshot.status)
+    )
+
+
+def line_sales_statement(
+    store_id: Param[uuid.UUID],
+    start: Param[datetime],
+    end: Param[datetime],
+    tz: Param[str],
+    marketplace_id: str | None,
+    excluded_status: str,
+) -> Select[date, str | None, str | None, int, Decimal]:
+    day = _local_day(tz)
+    return (
+        select(
+            day,
+            OrderSnapshot.marketplace_id,
+            OrderItemSnapshot.currency,
+            func.sum(OrderItemSnapshot.quantity),
+            func.sum(_line_amount()),
+        )
+        .join(OrderSnapshot, _line_of_order())
+        .where(*_lines_sold_between(store_id, start, end, marketplace_id, excluded_status))
+        .group_by(day, OrderSnapshot.marketplace_id, OrderItemSnapshot.currency)
+        .order_by(OrderItemSnapshot.currency)
+    )
+
+
+def sku_sales_statement(
+    store_id: Param[uuid.UUID],
+    start: Param[datetime],
+    end: Param[datetime],
+    day_count: Param[int],
+    marketplace_id: str | None,
+    excluded_status: str,
+) -> Select[
+    str,
+    str | None,
+    int,
+    int,
+    str | None,
+    Decimal,
+    Decimal,
+    str,
+    list[str] | None,
+    list[Decimal] | None,
+]:
+    """Like `line_sales_statement`, one row per (SKU, marketplace); a NULL or empty SKU is
+    "?". Columns: sku, marketplace_id, units, distinct orders, min(asin), units per day
+    (rounded half up to 2 places), revenue, and its currency ("?" for none) when the SKU sold
+    in one currency, else the lines' currencies and amounts (to be summed per currency).
+    Ordered by units desc, SKU, marketplace id (NULL last), in code-point order."""
+    sku: ColumnElement[str] = func.coalesce(func.nullif(OrderItemSnapshot.sku, ""), "?")
+    currency: ColumnElement[str] = func.coalesce(func.nullif(OrderItemSnapshot.currency, ""), "?")
+    units = func.sum(OrderItemSnapshot.quantity)
+    mixed = func.min(currency) != func.max(currency)
+    return (
+        select(
+            sku,
+            OrderSnapshot.marketplace_id,
+            units,
+            func.count(distinct(OrderItemSnapshot.order_id)),
+            func.min(OrderItemSnapshot.asin),
+            func.round(units / cast(day_count, Numeric), 2),
+            func.sum(_line_amount()),
+            func.min(currency),
+            case((mixed, func.array_agg(currency)), else_=null()),
+            case((mixed, func.array_agg(_line_amount())), else_=null()),
+        )
+        .join(OrderSnapshot, _line_of_order())
+        .where(*_lines_sold_between(store_id, start, end, marketplace_id, excluded_status))
+        .group_by(sku, OrderSnapshot.marketplace_id)
+        .order_by(
+            units.desc(),
+            sku.collate("C"),
+            OrderSnapshot.marketplace_id.collate("C").asc().nulls_last(),
+        )
+    )
+
+
+def late_unshipped_statement(
+    store_id: Param[uuid.UUID],
+    now: Param[datetime],
+    statuses: Sequence[str],
+    marketplace_id: str | None,
+) -> Select[str, str | None, str, datetime, datetime | None]:
+    stmt = (
+        select(
+            OrderSnapshot.order_id,
+            OrderSnapshot.marketplace_id,
+            OrderSnapshot.status,
+            OrderSnapshot.purchase_date,
+            OrderSnapshot.latest_ship_date,
+        )
+        .where(
+            OrderSnapshot.store_id == store_id,
+            OrderSnapshot.status.in_(statuses),
+            OrderSnapshot.latest_ship_date < now,
+        )
+        .order_by(OrderSnapshot.latest_ship_date, OrderSnapshot.order_id)
+    )
+    if marketplace_id:
+        stmt = stmt.where(OrderSnapshot.marketplace_id == marketplace_id)
+    return stmt
+
+
+def _local_day(tz: Param[str]) -> ColumnElement[date]:
     """`(purchase_date AT TIME ZONE tz)::date`: the calendar day of the purchase in `tz`."""
     return cast(func.timezone(tz, OrderSnapshot.purchase_date), Date)
 
