@@ -64,7 +64,7 @@ def serve(host: Host = "127.0.0.1", port: Port = 8000) -> None:
     settings = _settings()
     _require_db(settings)
     try:
-        api = create_app(settings)
+        api = create_app(settings, freeze_gc=True)
     except ConfigurationError as exc:
         _fail(str(exc))
     uvicorn.run(
@@ -331,7 +331,7 @@ def demo(
         migrations.upgrade(settings.effective_migration_database_url or settings.database_url)
     asyncio.run(_ensure_demo_user(settings.database_url))
     try:
-        api = create_app(settings)
+        api = create_app(settings, freeze_gc=True)
     except ConfigurationError as exc:
         _fail(str(exc))
     typer.secho(

@@ -7,11 +7,12 @@ MINTHUB_INVENTORY_FRESHNESS_MINUTES; the answer says `stale: true` meanwhile.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import BindParameter, ColumnElement, Row, Select, func, or_, select
+from sqlalchemy import BindParameter, ColumnElement, Select, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import QueryableAttribute
 
@@ -142,7 +143,10 @@ async def list_inventory(
     stmt = ordered(base, query.sort)
     if not export:
         stmt = stmt.offset(offset).limit(query.limit + 1)
-    rows = list((await session.execute(stmt)).all())
+    # Plain columns: executed on the session's connection (Core), skipping the ORM's
+    # per-statement set-up; same transaction, so the same RLS scope.
+    conn = await session.connection()
+    rows = list((await conn.execute(stmt)).all())
     more = not export and len(rows) > query.limit
     rows = rows[: query.limit] if more else rows
     totals = await _totals(session, base)
@@ -180,37 +184,59 @@ def ordered(base: Select[Any], sort: InventorySort) -> Select[Any]:
     return base.order_by(*SORTS[sort], I.marketplace_id, I.sku, I.id)
 
 
+# Built once: the aggregate expressions are immutable and reusable in every statement.
+_TOTALS = (func.count(), *(func.coalesce(func.sum(I.__table__.c[c]), 0) for c in TOTAL_COLUMNS))
+
+
 def totals_statement(base: Select[Any]) -> Select[Any]:
     """Row count and the sum of each quantity over every row `base` matches (its WHERE clause
     with other columns: no sub-select to build per request)."""
-    sums = [func.coalesce(func.sum(I.__table__.c[c]), 0) for c in TOTAL_COLUMNS]
-    return base.with_only_columns(func.count(), *sums)
+    return base.with_only_columns(*_TOTALS)
 
 
 async def _totals(session: AsyncSession, base: Select[Any]) -> InventoryTotals:
-    row = (await session.execute(totals_statement(base))).one()
+    row = (await (await session.connection()).execute(totals_statement(base))).one()
     values = dict(zip(TOTAL_COLUMNS, (int(v) for v in row[1:]), strict=True))
     inbound = values["inbound_working"] + values["inbound_shipped"] + values["inbound_receiving"]
     return InventoryTotals(skus=int(row[0]), inbound=inbound, **values)
 
 
-def to_item(row: Row[Any]) -> InventoryItem:
+def to_item(row: Sequence[Any]) -> InventoryItem:
+    # Positional (the order of ITEM_COLUMNS): far cheaper than 16 lookups by name per row.
+    (
+        sku,
+        asin,
+        fnsku,
+        product_name,
+        condition,
+        marketplace_id,
+        fulfillable,
+        inbound_working,
+        inbound_shipped,
+        inbound_receiving,
+        reserved,
+        unfulfillable,
+        researching,
+        total,
+        amazon_updated_at,
+        synced_at,
+    ) = row
     return InventoryItem(
-        sku=row.sku,
-        asin=row.asin,
-        fnsku=row.fnsku,
-        product_name=row.product_name,
-        condition=row.condition,
-        marketplace_id=row.marketplace_id,
-        fulfillable=row.fulfillable,
-        inbound_working=row.inbound_working,
-        inbound_shipped=row.inbound_shipped,
-        inbound_receiving=row.inbound_receiving,
-        reserved=row.reserved,
-        unfulfillable=row.unfulfillable,
-        researching=row.researching,
-        total=row.total,
-        last_updated=row.amazon_updated_at,
-        inbound=row.inbound_working + row.inbound_shipped + row.inbound_receiving,
-        synced_at=row.synced_at,
+        sku=sku,
+        asin=asin,
+        fnsku=fnsku,
+        product_name=product_name,
+        condition=condition,
+        marketplace_id=marketplace_id,
+        fulfillable=fulfillable,
+        inbound_working=inbound_working,
+        inbound_shipped=inbound_shipped,
+        inbound_receiving=inbound_receiving,
+        reserved=reserved,
+        unfulfillable=unfulfillable,
+        researching=researching,
+        total=total,
+        last_updated=amazon_updated_at,
+        inbound=inbound_working + inbound_shipped + inbound_receiving,
+        synced_at=synced_at,
     )

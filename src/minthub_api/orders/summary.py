@@ -21,6 +21,7 @@ from datetime import date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from zoneinfo import ZoneInfo
 
+from pydantic import TypeAdapter
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from minthub_api.amazon.regions import MARKETPLACES
@@ -55,6 +56,7 @@ STATUS_FIELD = {
     "CANCELLED": "cancelled",
 }
 MAX_RANGE_DAYS = 366
+_SKU_LIST = TypeAdapter(list[SkuSales])
 ALLOWED_DAYS = (7, 30, 90)
 
 # What the orders snapshot was last filled from (the dataset's `source`).
@@ -188,7 +190,7 @@ async def order_summary(
         row.units += qty
         _add(row.revenue, currency, amount)
 
-    skus = []
+    sku_rows: list[dict[str, object]] = []
     for (
         sku,
         mp,
@@ -206,19 +208,20 @@ async def order_summary(
             sku_revenue = {}
             for line_currency, line_amount in sorted(zip(currencies, amounts, strict=True)):
                 _add(sku_revenue, line_currency, line_amount)
-        # Typed values from our own columns: constructed without re-validating (10,000s of
-        # SKUs in a 90-day summary).
-        skus.append(
-            SkuSales.model_construct(
-                sku=sku,
-                asin=asin,
-                marketplace_id=mp,
-                units=qty,
-                orders=n_orders,
-                units_per_day=per_day,
-                revenue=sku_revenue,
-            )
+        sku_rows.append(
+            {
+                "sku": sku,
+                "asin": asin,
+                "marketplace_id": mp,
+                "units": qty,
+                "orders": n_orders,
+                "units_per_day": per_day,
+                "revenue": sku_revenue,
+            }
         )
+    # One validation call for the whole list: half the cost of a constructor call per SKU
+    # (a 90-day summary can list every SKU of the store).
+    skus = _SKU_LIST.validate_python(sku_rows)
 
     late = [
         LateOrder(
