@@ -58,7 +58,7 @@ from minthub_api.sync.repository import (
     late_unshipped_statement,
     line_sales_statement,
     order_counts_statement,
-    sku_sales_statement,
+    sku_sales_json_statement,
 )
 
 BIN = Path(sys.executable).parent / "minthub-api"
@@ -117,7 +117,7 @@ def summary_sql() -> list[Sql]:
         _compiled(order_counts_statement(sid, start, end, tz, None)),
         _compiled(line_sales_statement(sid, start, end, tz, None, CANCELLED)),
         _compiled(
-            sku_sales_statement(
+            sku_sales_json_statement(
                 sid, start, end, bindparam("days", None, type_=Integer), None, CANCELLED
             )
         ),

@@ -9,7 +9,8 @@
 - skus: units sold per SKU and marketplace in the range; units_per_day = units / day_count;
   `orders` = distinct orders with the SKU; `asin` = the smallest non-NULL ASIN of its lines.
 - Aggregated in PostgreSQL (GROUP BY on the local day `(purchase_date AT TIME ZONE tz)::date`,
-  marketplace, status / currency / SKU); Python folds the groups. NULL marketplace, currency
+  marketplace, status / currency / SKU); Python folds the groups, except the SKU list, which
+  PostgreSQL returns as the response's JSON array (`SalesSummary`). NULL marketplace, currency
   or SKU is "?" (the SKU's `marketplace_id` stays NULL); a NULL unit price is 0 revenue.
 - List order: days ascending; marketplaces by orders desc, then id; skus by units desc, then
   SKU, then marketplace id; late_unshipped by latest ship date, then order id.
@@ -17,11 +18,11 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from zoneinfo import ZoneInfo
 
-from pydantic import TypeAdapter
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from minthub_api.amazon.regions import MARKETPLACES
@@ -36,7 +37,6 @@ from minthub_api.orders.summary_schemas import (
     MarketplaceSales,
     OrderSalesSummary,
     Revenue,
-    SkuSales,
     StatusCounts,
 )
 from minthub_api.stores.dependencies import StoreContext
@@ -56,7 +56,6 @@ STATUS_FIELD = {
     "CANCELLED": "cancelled",
 }
 MAX_RANGE_DAYS = 366
-_SKU_LIST = TypeAdapter(list[SkuSales])
 ALLOWED_DAYS = (7, 30, 90)
 
 # What the orders snapshot was last filled from (the dataset's `source`).
@@ -65,6 +64,27 @@ SOURCES: dict[str | None, str] = {
     "api_paging": "orders snapshot (searchOrders)",
     "report": "orders snapshot (GET_FLAT_FILE_ALL_ORDERS_DATA_BY_LAST_UPDATE_GENERAL report)",
 }
+
+
+@dataclass(frozen=True)
+class SalesSummary:
+    """The summary, with its SKUs (every SKU sold in the range: 10,000s for a large store over
+    90 days) as the JSON array PostgreSQL built, not as models."""
+
+    summary: OrderSalesSummary  # `skus` empty: see `skus_json`
+    skus_json: str
+
+    def json(self) -> bytes:
+        """The response body: exactly `OrderSalesSummary` as FastAPI serializes it."""
+        body = self.summary.model_dump_json(by_alias=True)
+        # A JSON string cannot hold this byte sequence (its quotes would be escaped).
+        head, found, tail = body.partition(_EMPTY_SKUS)
+        if not found:
+            raise RuntimeError("order summary JSON without its `skus` member")
+        return f'{head}"skus":{self.skus_json}{tail}'.encode()
+
+
+_EMPTY_SKUS = '"skus":[]'
 
 
 class InvalidRange(AppError):
@@ -126,7 +146,7 @@ async def order_summary(
     settings: Settings,
     queue: SyncQueue,
     now: datetime,
-) -> OrderSalesSummary:
+) -> SalesSummary:
     """Raises `InvalidRange`, `MarketplaceNotInStore`. Audits the read; queues a stale refresh."""
     store = ctx.store
     if marketplace_id and marketplace_id not in store.marketplace_ids:
@@ -190,38 +210,7 @@ async def order_summary(
         row.units += qty
         _add(row.revenue, currency, amount)
 
-    sku_rows: list[dict[str, object]] = []
-    for (
-        sku,
-        mp,
-        qty,
-        n_orders,
-        asin,
-        per_day,
-        amount,
-        currency,
-        currencies,
-        amounts,
-    ) in await repo.sku_sales(start, end, day_count, only, excluded_status=CANCELLED):
-        sku_revenue: Revenue = {currency: amount}
-        if currencies is not None and amounts is not None:  # sold in several currencies
-            sku_revenue = {}
-            for line_currency, line_amount in sorted(zip(currencies, amounts, strict=True)):
-                _add(sku_revenue, line_currency, line_amount)
-        sku_rows.append(
-            {
-                "sku": sku,
-                "asin": asin,
-                "marketplace_id": mp,
-                "units": qty,
-                "orders": n_orders,
-                "units_per_day": per_day,
-                "revenue": sku_revenue,
-            }
-        )
-    # One validation call for the whole list: half the cost of a constructor call per SKU
-    # (a 90-day summary can list every SKU of the store).
-    skus = _SKU_LIST.validate_python(sku_rows)
+    skus_json = await repo.sku_sales_json(start, end, day_count, only, excluded_status=CANCELLED)
 
     late = [
         LateOrder(
@@ -253,7 +242,7 @@ async def order_summary(
         },
     )
     orders_state = next((s for s in freshness.sync if s.dataset == Dataset.orders), None)
-    return OrderSalesSummary(
+    summary = OrderSalesSummary(
         from_date=first,
         to_date=last,
         day_count=day_count,
@@ -269,10 +258,11 @@ async def order_summary(
         # Ties: by marketplace id ("?" first).
         marketplaces=sorted(by_mp.values(), key=lambda m: (-m.orders, m.marketplace_id)),
         late_unshipped=late,  # by latest ship date, then order id (SQL)
-        skus=skus,  # by units desc, SKU, marketplace id (SQL)
+        skus=[],  # in `skus_json`
         synced_at=orders_state.last_success_at if orders_state else None,
         source=SOURCES.get(orders_state.source if orders_state else None, SOURCES[None]),
         as_of=now,
         stale=freshness.stale,
         sync=freshness.sync,
     )
+    return SalesSummary(summary, skus_json)
