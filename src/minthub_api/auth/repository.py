@@ -17,9 +17,6 @@ class UserRepository:
     async def get_by_email(self, email: str) -> User | None:
         return await self.session.scalar(select(User).where(User.email == email))
 
-    async def get_by_id(self, user_id: uuid.UUID) -> User | None:
-        return await self.session.get(User, user_id)
-
     async def list(self) -> Sequence[User]:
         return (await self.session.scalars(select(User).order_by(User.created_at))).all()
 

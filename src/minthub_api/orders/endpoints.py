@@ -92,6 +92,7 @@ async def get_order_summary(
         settings=settings,
         queue=queue,
         now=now,
+        with_skus=format != OutputFormat.csv,
     )
     summary = result.summary
     if format == OutputFormat.csv:

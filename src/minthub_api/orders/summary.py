@@ -146,8 +146,10 @@ async def order_summary(
     settings: Settings,
     queue: SyncQueue,
     now: datetime,
+    with_skus: bool = True,
 ) -> SalesSummary:
-    """Raises `InvalidRange`, `MarketplaceNotInStore`. Audits the read; queues a stale refresh."""
+    """Raises `InvalidRange`, `MarketplaceNotInStore`. Audits the read; queues a stale refresh.
+    `with_skus=False` (the CSV export, per day only) skips the SKU query: `skus_json` is []."""
     store = ctx.store
     if marketplace_id and marketplace_id not in store.marketplace_ids:
         raise MarketplaceNotInStore(
@@ -210,7 +212,11 @@ async def order_summary(
         row.units += qty
         _add(row.revenue, currency, amount)
 
-    skus_json = await repo.sku_sales_json(start, end, day_count, only, excluded_status=CANCELLED)
+    skus_json = (
+        await repo.sku_sales_json(start, end, day_count, only, excluded_status=CANCELLED)
+        if with_skus
+        else "[]"
+    )
 
     late = [
         LateOrder(

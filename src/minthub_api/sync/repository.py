@@ -19,6 +19,7 @@ from sqlalchemy import (
     Numeric,
     Row,
     Select,
+    Subquery,
     Text,
     case,
     cast,
@@ -250,8 +251,8 @@ class OrderRepository(StoreScoped):
 
 # The order summary's statements, built apart from their execution so that bench/api_load.py
 # runs the very same SQL with the store and range as parameters (`Param` values).
-T = TypeVar("T")
-Param: TypeAlias = T | BindParameter[T]
+_T = TypeVar("_T")
+Param: TypeAlias = _T | BindParameter[_T]
 
 
 def _purchased_between(
@@ -324,30 +325,18 @@ def line_sales_statement(
     )
 
 
-def sku_sales_statement(
+def _sku_rows(
     store_id: Param[uuid.UUID],
     start: Param[datetime],
     end: Param[datetime],
     day_count: Param[int],
     marketplace_id: str | None,
     excluded_status: str,
-) -> Select[
-    str,
-    str | None,
-    int,
-    int,
-    str | None,
-    Decimal,
-    Decimal,
-    str,
-    list[str] | None,
-    list[Decimal] | None,
-]:
+) -> Subquery:
     """Like `line_sales_statement`, one row per (SKU, marketplace); a NULL or empty SKU is
-    "?". Columns: sku, marketplace_id, units, distinct orders, min(asin), units per day
-    (rounded half up to 2 places), revenue, and its currency ("?" for none) when the SKU sold
-    in one currency, else the lines' currencies and amounts (to be summed per currency).
-    Ordered by units desc, SKU, marketplace id (NULL last), in code-point order."""
+    "?". Columns: sku, marketplace_id, units, orders (distinct), asin (the smallest),
+    units_per_day (rounded half up to 2 places), amount, and its currency ("?" for none) when
+    the SKU sold in one currency, else NULL there and the lines' `currencies` and `amounts`."""
     sku: ColumnElement[str] = func.coalesce(func.nullif(OrderItemSnapshot.sku, ""), "?")
     currency: ColumnElement[str] = func.coalesce(func.nullif(OrderItemSnapshot.currency, ""), "?")
     units = func.sum(OrderItemSnapshot.quantity)
@@ -368,11 +357,7 @@ def sku_sales_statement(
         .join(OrderSnapshot, _line_of_order())
         .where(*_lines_sold_between(store_id, start, end, marketplace_id, excluded_status))
         .group_by(sku, OrderSnapshot.marketplace_id)
-        .order_by(
-            units.desc(),
-            sku.collate("C"),
-            OrderSnapshot.marketplace_id.collate("C").asc().nulls_last(),
-        )
+        .subquery("s")
     )
 
 
@@ -384,15 +369,11 @@ def sku_sales_json_statement(
     marketplace_id: str | None,
     excluded_status: str,
 ) -> Select[str]:
-    """`sku_sales_statement` as one JSON array, the order summary's `skus` exactly as its
+    """The SKU rows (`_sku_rows`) as one JSON array, the order summary's `skus` exactly as its
     `SkuSales` model serializes them (numbers with their scale, as strings): a 90-day summary
     can list every SKU of the store, and building them in PostgreSQL costs a fraction of
     fetching, validating and serializing them in Python."""
-    s = (
-        sku_sales_statement(store_id, start, end, day_count, marketplace_id, excluded_status)
-        .order_by(None)
-        .subquery("s")
-    )
+    s = _sku_rows(store_id, start, end, day_count, marketplace_id, excluded_status)
     # Several currencies: the lines' amounts summed per currency, keys in code-point order.
     per_currency: ColumnElement[Any] = literal_column(
         '(SELECT json_object_agg(c, t::text ORDER BY c COLLATE "C") FROM (SELECT c, sum(a) AS t'
@@ -411,6 +392,7 @@ def sku_sales_json_statement(
         "units_per_day", cast(s.c.units_per_day, Text),
         "revenue", revenue,
     )  # fmt: skip
+    # Most units first, then SKU and marketplace id (NULL last), in code-point order.
     ordered = aggregate_order_by(
         sku,
         s.c.units.desc(),
