@@ -39,7 +39,6 @@ import uuid
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from datetime import time as dt_time
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -53,7 +52,13 @@ from bench.audit_overhead import ADMIN_DSN, APP_LOGIN_ROLE, _admin, _app_role, _
 from minthub_api.core import migrations
 from minthub_api.inventory.schemas import InventorySort
 from minthub_api.inventory.service import InventoryQuery, filtered, ordered, totals_statement
-from minthub_api.orders.summary import CANCELLED, UNSHIPPED
+from minthub_api.orders.summary import (
+    CANCELLED,
+    UNSHIPPED,
+    local_midnight_utc,
+    resolve_range,
+    time_zone_of,
+)
 from minthub_api.sync.repository import (
     late_unshipped_statement,
     line_sales_statement,
@@ -68,7 +73,7 @@ PAGE = 100
 PAGES_PER_WALK = 5
 EMAIL = "load@minthub.example"
 PASSWORD = "bench-password-0123456789"
-BARE_TZ = ZoneInfo("America/Los_Angeles")  # the seeded store's first marketplace: US
+US = "ATVPDKIKX0DER"
 
 
 @dataclass(frozen=True)
@@ -168,13 +173,18 @@ def bare_app(dsn: str) -> Any:
 
     @app.get("/stores/{store_id}/orders/summary")
     async def summary(store_id: uuid.UUID, days: int = Query(30, ge=1, le=366)) -> dict[str, Any]:
-        # The range as the app computes it for a store whose first marketplace is the US.
+        # The range as the app computes it (the seeded store's first marketplace is the US).
         now = datetime.now(UTC)
-        last = now.astimezone(BARE_TZ).date()
-        start = datetime.combine(last - timedelta(days=days - 1), dt_time(0), tzinfo=BARE_TZ)
-        end = datetime.combine(last + timedelta(days=1), dt_time(0), tzinfo=BARE_TZ)
-        values = {"sid": store_id, "start": start, "end": end, "tz": BARE_TZ.key, "now": now}
-        values["days"] = days
+        tz = ZoneInfo(time_zone_of(US))
+        first, last = resolve_range(days=days, from_date=None, to_date=None, tz=tz, now=now)
+        values = {
+            "sid": store_id,
+            "start": local_midnight_utc(first, tz),
+            "end": local_midnight_utc(last + timedelta(days=1), tz),
+            "days": days,
+            "tz": tz.key,
+            "now": now,
+        }
         async with pool["p"].acquire() as conn:
             groups = [await conn.fetch(q.text, *q.args(**values)) for q in summary_queries]
         return {"groups": [[list(r.values()) for r in rows] for rows in groups]}
